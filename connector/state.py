@@ -1,0 +1,143 @@
+"""The state store: what hocba remembers between runs, in one SQL database (SQLite by default,
+PostgreSQL for several hosts), through SQLAlchemy Core.
+
+Now: the incremental cursor per (source, school) and a content hash per record, so unchanged
+student-years are not extracted again. State advances only when a run ends well: hashes of a run
+are staged under its run id and promoted in one transaction at the end. Later stages (outbox,
+signing workflow, audit trail) add their tables here.
+
+No personal data is stored here: record keys are opaque student keys, hashes are SHA-256.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Column, MetaData, String, Table, create_engine, delete, event, insert, select, update
+from sqlalchemy.engine import Engine
+
+from connector.extract.source import SourceState
+
+metadata = MetaData()
+
+source_state = Table(
+    "source_state",
+    metadata,
+    Column("source", String(100), primary_key=True),
+    Column("school", String(50), primary_key=True),
+    Column("cursor", String(40)),
+    Column("updated_at", String(40), nullable=False),
+)
+
+record_checksum = Table(
+    "record_checksum",
+    metadata,
+    Column("source", String(100), primary_key=True),
+    Column("record_key", String(300), primary_key=True),
+    Column("sha256", String(64), nullable=False),
+)
+
+record_checksum_staged = Table(
+    "record_checksum_staged",
+    metadata,
+    Column("run_id", String(36), primary_key=True),
+    Column("source", String(100), primary_key=True),
+    Column("record_key", String(300), primary_key=True),
+    Column("sha256", String(64), nullable=False),
+)
+
+ALL_SCHOOLS = "*"
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    """WAL, a busy timeout and BEGIN IMMEDIATE: several local processes can share one file (brief 09 §5)."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        for pragma in ("journal_mode=wal", "synchronous=normal", "busy_timeout=30000"):
+            cur.execute(f"pragma {pragma}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+class StateStore:
+    def __init__(self, url: str):
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            _sqlite_pragmas(self.engine)
+        metadata.create_all(self.engine)
+
+    # --- cursors ---
+
+    def get(self, source: str, school: str = ALL_SCHOOLS) -> SourceState:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(source_state.c.cursor).where(source_state.c.source == source, source_state.c.school == school)
+            ).first()
+        return SourceState(cursor=row.cursor if row else None)
+
+    def reset(self, source: str) -> None:
+        """Forget everything about a source: the next run is a full refresh."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(source_state).where(source_state.c.source == source))
+            conn.execute(delete(record_checksum).where(record_checksum.c.source == source))
+
+    # --- record hashes ---
+
+    def known_hash(self, source: str, record_key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(record_checksum.c.sha256).where(
+                    record_checksum.c.source == source, record_checksum.c.record_key == record_key
+                )
+            ).scalar()
+
+    def new_run(self) -> str:
+        return str(uuid.uuid4())
+
+    def stage(self, run_id: str, source: str, rows: Iterable[tuple[str, str]]) -> None:
+        rows = [{"run_id": run_id, "source": source, "record_key": k, "sha256": h} for k, h in rows]
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(insert(record_checksum_staged), rows)
+
+    def commit_run(self, run_id: str, source: str, cursor: str | None, school: str = ALL_SCHOOLS) -> None:
+        """The run ended well: promote its hashes and move the cursor, in one transaction."""
+        staged = record_checksum_staged
+        with self.engine.begin() as conn:
+            keys = select(staged.c.record_key).where(staged.c.run_id == run_id)
+            conn.execute(
+                delete(record_checksum).where(record_checksum.c.source == source, record_checksum.c.record_key.in_(keys))
+            )
+            conn.execute(
+                insert(record_checksum).from_select(
+                    ["source", "record_key", "sha256"],
+                    select(staged.c.source, staged.c.record_key, staged.c.sha256).where(staged.c.run_id == run_id),
+                )
+            )
+            conn.execute(delete(staged).where(staged.c.run_id == run_id))
+            found = conn.execute(
+                update(source_state)
+                .where(source_state.c.source == source, source_state.c.school == school)
+                .values(cursor=cursor, updated_at=_now())
+            ).rowcount
+            if not found:
+                conn.execute(insert(source_state).values(source=source, school=school, cursor=cursor, updated_at=_now()))
+
+    def abandon_run(self, run_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(record_checksum_staged).where(record_checksum_staged.c.run_id == run_id))
