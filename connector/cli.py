@@ -305,6 +305,7 @@ def validate(source, plugin, sets, path, as_json, report_path, limit, school, co
 
 
 def main() -> None:
+    logging_setup.configure()  # before plugins load, so their warnings are formatted like the rest
     cli(prog_name="hocba")
 
 

@@ -260,3 +260,7 @@ def json_schema() -> dict:
         "hocba's own model, not a ministry format."
     )
     return schema
+
+
+if __name__ == "__main__":  # python -m connector.model > schemas/canonical-0.1.json
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=True))

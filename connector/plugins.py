@@ -31,6 +31,8 @@ BUILTIN_MODULES = (
     "connector.validate.packs.identity",
     "connector.validate.packs.tt27",
     "connector.validate.packs.tt22",
+    "connector.synth.cli",
+    "connector.scaffold",
 )
 KIND_HOOKS = {
     "source": "register_sources",

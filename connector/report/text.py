@@ -5,24 +5,22 @@ from __future__ import annotations
 from typing import IO
 
 from connector.i18n import t
-
-SEVERITY_LABEL = {
-    "vi": {"error": "LỖI", "warning": "CẢNH BÁO", "review": "CẦN XEM XÉT"},
-    "en": {"error": "ERROR", "warning": "WARNING", "review": "NEEDS REVIEW"},
-}
+from connector.report.columns import SEVERITY, severity_label
 
 
-def _label(f: dict, lang: str) -> str:
-    key = "review" if f["needs_review"] else f["severity"]
-    return SEVERITY_LABEL[lang][key]
+def _short(value: str, width: int = 60) -> str:
+    """A cell value as a terminal can show it: control characters escaped, long text cut."""
+    shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(value)[: width + 1])
+    return shown if len(shown) <= width else shown[:width] + "…"
 
 
 def write_text(outcome, out: IO[str], lang: str = "vi", limit: int | None = None) -> None:
     out.write(t("report_title", lang) + "\n")
     out.write(t("provisional_notice", lang) + "\n\n")
     for p in outcome.input_problems():
-        out.write(f"[{SEVERITY_LABEL[lang]['error'] if p['severity'] == 'error' else SEVERITY_LABEL[lang]['warning']}]"
-                  f" {p['message']}" + (f" («{p['value']}»)" if p.get("value") not in (None, "") else "") + "\n")
+        label = SEVERITY[lang][p["severity"]].upper()
+        value = f" («{_short(p['value'])}»)" if p.get("value") not in (None, "") else ""
+        out.write(f"[{label}] {p['message']}{value}\n")
     shown = 0
     last = None
     for f in outcome.findings():
@@ -33,7 +31,7 @@ def write_text(outcome, out: IO[str], lang: str = "vi", limit: int | None = None
             name = f"{f['ho_ten']} ({f['ma_hoc_sinh'] or f['student_key']})"
             out.write(f"\n{f['nam_hoc']} · {f['lop']} · {name}\n")
             last = who
-        out.write(f"  [{_label(f, lang)}] {f['rule_id']} {f['field']}: {f['message']}\n")
+        out.write(f"  [{severity_label(f, lang).upper()}] {f['rule_id']} {f['field']}: {f['message']}\n")
         shown += 1
     total = outcome.errors + outcome.warnings
     if limit is not None and total > shown:

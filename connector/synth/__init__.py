@@ -1,0 +1,1 @@
+"""Seeded generator of synthetic Vietnamese schools (no real student data anywhere)."""
