@@ -152,6 +152,10 @@ def load_registry(allow: list[str] | None = None, block: list[str] | tuple = ())
                 info.components.append(f"{_kind}:{name}")
                 info.notes.extend(getattr(obj, "notes", ()))
 
-            impl.function(register=register)
+            try:
+                impl.function(register=register)
+            except PluginError as exc:  # e.g. a name another plugin already took: report, skip, go on
+                plugins[plugin].error = exc.message()
+                log.warning("plugin_failed", plugin=plugin, error=exc.key)
 
     return Registry(pm, plugins, components)
