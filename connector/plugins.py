@@ -39,6 +39,7 @@ KIND_HOOKS = {
     "sink": "register_sinks",
     "signer": "register_signers",
     "rule_pack": "register_rule_packs",
+    "profile": "register_profiles",
 }
 
 
@@ -138,7 +139,7 @@ def load_registry(allow: list[str] | None = None, block: list[str] | tuple = ())
             plugin = owner[impl.plugin_name]
 
             def register(obj: Any, *, _kind=kind, _plugin=plugin) -> None:
-                name = getattr(obj, "name", None)
+                name = getattr(obj, "name", None) or getattr(obj, "id", None)
                 if not name:
                     raise PluginError("plugin_component_unnamed", plugin=_plugin, kind=_kind)
                 if name in components[_kind]:
