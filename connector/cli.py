@@ -23,7 +23,6 @@ from connector.i18n import default_lang, t
 from connector.log import get_logger, mask_secrets
 from connector.model import Envelope
 from connector.session import Session
-from connector.state import StateStore
 
 log = get_logger("hocba.cli")
 
@@ -232,7 +231,12 @@ def extract(source, plugin, sets, path, output, school, incremental, full_refres
     """Extract canonical student-year records as JSON Lines (one envelope per line)."""
     session = Session.load(config_path)
     source_id, plugin_name, src = _open(session, source, plugin, sets, path)
-    store = StateStore(session.config.state_url) if (incremental or full_refresh) else None
+    if incremental or full_refresh:
+        from connector.state import StateStore
+
+        store = StateStore(session.config.state_url)
+    else:
+        store = None
     sink = session.registry.get("sink", "jsonl")({"path": output})
     name, version = session.plugin_of("source", plugin_name)
     run = Run(src, source_id=source_id, plugin=name, plugin_version=version, store=store,

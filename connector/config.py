@@ -32,6 +32,7 @@ class Config:
     validation: dict[str, Any] = field(default_factory=dict)
     privacy: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    signing: dict[str, Any] = field(default_factory=dict)  # [signing], read by connector/sign (docs/signing.md)
 
     @property
     def include_personal_id(self) -> bool:
@@ -67,6 +68,7 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         validation=data.get("validation", {}),
         privacy=data.get("privacy", {}),
         sources=sources,
+        signing=data.get("signing", {}),
     )
 
 
@@ -77,6 +79,7 @@ def secret_fields(schema: dict) -> set[str]:
 def resolve_source_config(schema: dict, settings: dict[str, Any], where: str) -> dict[str, Any]:
     """Check ``settings`` against a source's JSON Schema and fill secrets from the environment."""
     settings = {k: v for k, v in settings.items() if k != "plugin"}
+    secrets: dict[str, str] = {}
     for name in secret_fields(schema):
         if name in settings:
             raise ConfigError("config_secret_in_file", where=where, key=name, env_key=f"{name}_env")
@@ -86,12 +89,12 @@ def resolve_source_config(schema: dict, settings: dict[str, Any], where: str) ->
             if value is None:
                 raise ConfigError("config_secret_env_missing", where=where, key=name, env=env_name)
             register_secret(value)
-            settings[name] = value
+            secrets[name] = value
     try:
-        jsonschema.validate(settings, schema)
+        # Validated with placeholders: a schema error message may quote the whole settings object.
+        jsonschema.validate({**settings, **{k: "***" for k in secrets}}, schema)
     except jsonschema.ValidationError as exc:
         field_path = ".".join(str(x) for x in exc.absolute_path) or "-"
-        # exc.message may quote the offending value; secrets are not in it (they were popped above
-        # and are checked only for presence), and configuration holds no personal data.
         raise ConfigError("config_source_invalid", where=where, field=field_path, detail=exc.message) from None
+    settings.update(secrets)
     return settings

@@ -16,7 +16,7 @@ EXIT_USAGE = 2  # usage, configuration or input error
 class HocbaError(Exception):
     exit_code = EXIT_USAGE
 
-    def __init__(self, key: str, **fields: object):
+    def __init__(self, key: str, /, **fields: object):
         self.key, self.fields = key, fields
         super().__init__(key)
 

@@ -24,7 +24,7 @@ def catalogue() -> dict[str, dict[str, str]]:
     return load_data("messages.toml")
 
 
-def t(key: str, lang: str | None = None, **fields: object) -> str:
+def t(key: str, lang: str | None = None, /, **fields: object) -> str:
     """Render message ``key`` in ``lang`` (default: $HOCBA_LANG or Vietnamese)."""
     entry = catalogue()[key]
     return entry[lang or default_lang()].format(**fields)

@@ -121,10 +121,13 @@ def load_registry(allow: list[str] | None = None, block: list[str] | tuple = ())
         try:
             pm.register(ep.load(), name=ep.name)
             owner[ep.name] = ep.name
+            pm.check_pending()  # a misspelt hook name is this plugin's error, not everyone's
         except Exception as exc:  # a broken plugin is reported, never fatal
+            if pm.has_plugin(ep.name):
+                pm.unregister(name=ep.name)
+                owner.pop(ep.name, None)
             info.error = f"{type(exc).__name__}: {exc}"
             log.warning("plugin_failed", plugin=ep.name, error_type=type(exc).__name__)
-    pm.check_pending()
     if os.environ.get("HOCBA_TRACE_PLUGINS"):
         pm.trace.root.setwriter(lambda msg: log.debug("plugin_trace", call=msg.strip()))
         pm.enable_tracing()

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import Column, MetaData, String, Table, create_engine, delete, event, insert, select, update
 from sqlalchemy.engine import Engine
 
-from connector.extract.source import SourceState
+from connector.extract.source import ALL_SCHOOLS, SourceState
 
 metadata = MetaData()
 
@@ -49,8 +49,43 @@ record_checksum_staged = Table(
     Column("sha256", String(64), nullable=False),
 )
 
-ALL_SCHOOLS = "*"
+# --- signing workflow (connector/sign/workflow.py) ------------------------------------------------
+# One row per frozen document (one student-year), keyed by an opaque id; its bytes live in files under the
+# signing data directory, named by that id. State: FROZEN → SIGNED_GVCN → SIGNED_HT → SEALED (data:
+# connector/data/signing.toml), PENDING_<role> while a remote signature waits, REPLACED when a changed
+# record was frozen again before anyone signed. No personal data: record keys are opaque student keys.
 
+sign_document = Table(
+    "sign_document",
+    metadata,
+    Column("doc_id", String(36), primary_key=True),  # opaque (uuid4 hex)
+    Column("record_key", String(300), nullable=False, index=True),  # student_key|nam_hoc|ma_truong
+    Column("ma_truong", String(50), nullable=False),
+    Column("nam_hoc", String(9), nullable=False),
+    Column("lop", String(50), nullable=False, index=True),  # class name: selects the GVCN's documents
+    Column("profile_id", String(100), nullable=False),
+    Column("profile_version", String(20), nullable=False),
+    Column("payload_sha256", String(64), nullable=False),  # canonical JSON of the record that was frozen
+    Column("state", String(30), nullable=False, index=True),
+    Column("sha256", String(64), nullable=False),  # of the current stored bytes
+    Column("file", String(200), nullable=False),  # current bytes, relative to the signing data directory
+    Column("evidence_file", String(200)),  # .p7s beside the sealed document
+    Column("pending_request", String(200)),  # remote signing request id while PENDING_<role>
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+sign_signature = Table(
+    "sign_signature",
+    metadata,
+    Column("doc_id", String(36), primary_key=True),
+    Column("slot", String(30), primary_key=True),  # GVCN, HieuTruong, DonVi
+    Column("cert_sha256", String(64), nullable=False),  # fingerprint of the signer's certificate
+    Column("signing_time", String(40), nullable=False),  # as written in the signature
+    Column("signed_at", String(40), nullable=False),  # UTC, when hocba stored it
+    Column("backend", String(100), nullable=False),
+    Column("sha256_after", String(64), nullable=False),
+)
 
 def _sqlite_pragmas(engine: Engine) -> None:
     """WAL, a busy timeout and BEGIN IMMEDIATE: several local processes can share one file (brief 09 §5)."""

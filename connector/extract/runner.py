@@ -6,10 +6,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from connector.extract.source import Problem, Record, Removal, Source, SourceState
+from typing import TYPE_CHECKING
+
+from connector.extract.source import ALL_SCHOOLS, Problem, Record, Removal, Source, SourceState
 from connector.log import get_logger
 from connector.model import Envelope, Provenance, content_hash
-from connector.state import ALL_SCHOOLS, StateStore
+
+if TYPE_CHECKING:  # the state store (SQLAlchemy) is only imported by commands that use it
+    from connector.state import StateStore
 
 log = get_logger(__name__)
 STAGE_BATCH = 1000

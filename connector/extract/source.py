@@ -96,6 +96,10 @@ class Removal:
 Message = Union[Record, Problem, Removal]
 
 
+#: The state key of a run over every school a source holds.
+ALL_SCHOOLS = "*"
+
+
 @dataclass
 class SourceState:
     """Incremental state of one (source, school). ``cursor`` is an ISO-8601 timestamp: the source
