@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from connector.model import StudentYear
-from connector.validate.rules import Context, Finding, RuleDef, RulePack, iter_active, school_year_start
+from connector.validate.rules import Context, Finding, RuleDef, RulePack, iter_active, rules_date
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Validator:
         """Active rule definitions and their check functions for one framework and school year."""
         key = (framework, nam_hoc)
         if key not in self._cache:
-            on = school_year_start(nam_hoc)
+            on = rules_date(nam_hoc)
             rules: dict[str, RuleDef] = {}
             fns = []
             for pack in self.packs:
@@ -42,6 +42,7 @@ class Validator:
 
     def validate(self, record: StudentYear) -> list[Finding]:
         ctx, fns = self._plan(record.framework, record.nam_hoc)
+        ctx.memo.clear()
         findings: list[Finding] = []
         for fn in fns:
             findings.extend(fn(record, ctx))

@@ -47,6 +47,7 @@ class RuleDef:
     title_vi: str
     title_en: str
     checks: dict[str, CheckDef]
+    enforced_by: str = ""  # for a rule with no checks: what enforces it instead (model, parser …)
 
 
 def load_rule_defs(package: str, filename: str) -> list[RuleDef]:
@@ -58,15 +59,17 @@ def load_rule_defs(package: str, filename: str) -> list[RuleDef]:
             name: CheckDef(
                 r["id"], name, c["severity"], bool(c.get("needs_review", False)), c["field"], c["vi"], c["en"]
             )
-            for name, c in r["checks"].items()
+            for name, c in r.get("checks", {}).items()
         }
         for c in checks.values():
             assert c.severity in SEVERITIES, (r["id"], c.name)
             assert not (c.needs_review and c.severity == "error"), (r["id"], c.name)
         assert r["status"] in STATUSES, r["id"]
+        # A rule without checks must say what enforces it, so the catalogue never has a silent rule.
+        assert checks or r.get("enforced_by"), r["id"]
         defs.append(
             RuleDef(r["id"], r["framework"], r["effective_from"], r["status"], r.get("basis", ""),
-                    r["title"]["vi"], r["title"]["en"], checks)
+                    r["title"]["vi"], r["title"]["en"], checks, r.get("enforced_by", ""))
         )
     return defs
 
@@ -99,6 +102,26 @@ def collect_checks(namespace: dict[str, Any]) -> dict[str, CheckFn]:
     return {fn.rule_id: fn for fn in namespace.values() if callable(fn) and hasattr(fn, "rule_id")}
 
 
+@dataclass(frozen=True)
+class Label:
+    """A message parameter that reads differently per language (a subject, a field, a period name).
+
+    Findings are rendered later, in whatever language the report asks for, so checks pass both."""
+
+    vi: str
+    en: str
+
+    def text(self, lang: str) -> str:
+        return self.vi if lang == "vi" else self.en
+
+    def __str__(self) -> str:
+        return self.vi
+
+
+# How a message shows a value the record does not hold.
+BLANK = Label("(trống)", "(blank)")
+
+
 @dataclass
 class Finding:
     """One disagreement between the stored data and the circulars, for the operator's report.
@@ -126,7 +149,7 @@ class Finding:
 
     def message(self, lang: str = "vi") -> str:
         template = self.vi if lang == "vi" else self.en
-        return template.format(**self.params)
+        return template.format(**{k: v.text(lang) if isinstance(v, Label) else v for k, v in self.params.items()})
 
     def as_dict(self, lang: str = "vi") -> dict[str, Any]:
         return {
@@ -166,6 +189,16 @@ class Context:
     rules: dict[str, RuleDef]
     settings: dict[str, Any] = field(default_factory=dict)
     lang: str = "vi"
+    # Values a pack's checks share for the record being validated (one record at a time); the engine
+    # clears it before each record so a record changed in place is never judged by stale values.
+    memo: dict[str, tuple[StudentYear, Any]] = field(default_factory=dict)
+
+    def shared(self, key: str, record: StudentYear, make: Callable[[], Any]) -> Any:
+        """``make()`` computed once for ``record`` and shared by the checks that ask for ``key``."""
+        hit = self.memo.get(key)
+        if hit is None or hit[0] is not record:
+            hit = self.memo[key] = (record, make())
+        return hit[1]
 
     def periods(self, subject: catalogue.Subject, grade: int, declared: int | None = None) -> int:
         """Periods per year: the record's own figure, else ``[validation.periods]``, else the default."""
@@ -186,15 +219,9 @@ class Context:
         **params: Any,
     ) -> Finding:
         c = self.rules[rule_id].checks[check_name]
-        subject_label = None
-        if subject is not None:
-            level = "primary" if record.khoi <= 5 else "secondary"
-            entry = catalogue.subjects(level).get(subject) or catalogue.ratings("quality").get(subject) \
-                or catalogue.ratings("competence").get(subject)
-            subject_label = entry.label(self.lang) if entry else subject
-        fields = {"subject": subject_label or subject, "found": _text(found) or "∅",
-                  "expected": _text(expected) or "∅", **params}
-        path = c.field.format(**{"subject": subject or "", **{k: v for k, v in params.items()}})
+        fields = {"subject": subject_label(record, subject), "found": _text(found) or BLANK,
+                  "expected": _text(expected) or BLANK, "khoi": record.khoi, "nam_hoc": record.nam_hoc, **params}
+        path = c.field.format(**{"subject": subject or "", **params})
         return Finding(
             rule_id=rule_id, check=check_name, severity=c.severity, needs_review=c.needs_review, field=path,
             student_key=record.student_key, ma_hoc_sinh=record.student.ma_hoc_sinh, ho_ten=record.student.ho_ten,
@@ -203,9 +230,22 @@ class Context:
         )
 
 
-def school_year_start(nam_hoc: str) -> date:
-    """The date a school year's rules are taken at: 5 September of its start year."""
-    return date(int(nam_hoc[:4]), 9, 5)
+def subject_label(record: StudentYear, key: str | None) -> Label | str:
+    """A subject, quality or competence key as the school names it; an unknown key as found."""
+    if key is None:
+        return ""
+    level = "primary" if record.khoi <= 5 else "secondary"
+    entry = catalogue.subjects(level).get(key) or catalogue.ratings("quality").get(key) \
+        or catalogue.ratings("competence").get(key)
+    return Label(entry.vi, entry.en) if entry else key
+
+
+def rules_date(nam_hoc: str) -> date:
+    """The date a school year's rules are taken at: 31 May of the year after its start, when the
+    year's results are decided. A circular in force by then governs the year, as TT27 (in force
+    20/10/2020) governs grade 1 in 2020-2021. Taken from the start year so a malformed end year
+    (reported by ID-3) cannot move it."""
+    return date(int(nam_hoc[:4]) + 1, 5, 31)
 
 
 def iter_active(defs: Iterable[RuleDef], on: date) -> Iterator[RuleDef]:
