@@ -45,12 +45,19 @@ def source_options(fn: Callable) -> Callable:
 
 
 def parse_sets(items: tuple[str, ...]) -> dict[str, Any]:
+    """``key=value`` pairs; a value that is a TOML literal (true, 45, [1, 2]) keeps its type, as it
+    would in the configuration file; anything else is text."""
+    import tomllib
+
     out: dict[str, Any] = {}
     for item in items:
         key, sep, value = item.partition("=")
-        if not sep or not key:
+        if not sep or not key.strip():
             raise ConfigError("config_bad_set", item=item)
-        out[key.strip()] = value
+        try:
+            out[key.strip()] = tomllib.loads(f"v = {value}")["v"]
+        except tomllib.TOMLDecodeError:
+            out[key.strip()] = value
     return out
 
 

@@ -68,6 +68,6 @@ def register_profiles(register):
     """Register serialisation profiles: how a canonical record becomes a signable XML document.
 
     Call ``register(ProfileClass)`` with a :class:`connector.xml.Profile` subclass that has a unique
-    ``id`` (e.g. ``"hocba-xmldsig-dscks/0.1"``). hocba's own profile is provisional, not the official
-    QĐ 3016/QĐ-BGDĐT format; the official one, once obtained, is added the same way.
+    ``id`` (e.g. ``"hocba-xmldsig-dscks"``) and a ``version``. hocba's own profile is provisional, not
+    the official QĐ 3016/QĐ-BGDĐT format; the official one, once obtained, is added the same way.
     """

@@ -67,7 +67,7 @@ class Run:
                 yield envelope
             elif isinstance(message, Problem):
                 self.stats.problems += 1
-                log.warning("input_problem", source=self.source_id, problem=message.key, file=message.file,
+                log.info("input_problem", source=self.source_id, problem=message.key, file=message.file,
                             row=message.row, column=message.column)
                 yield message
             elif isinstance(message, Removal):

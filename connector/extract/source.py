@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Union
+from typing import Any, Union
 
+from connector.component import Component
 from connector.i18n import t
 from connector.model import StudentYear
 
@@ -113,21 +114,9 @@ class SourceState:
         return datetime.fromisoformat(self.cursor) if self.cursor else None
 
 
-class Source:
-    """Base class for source plugins. Subclasses set the class attributes and implement the methods."""
-
-    #: Unique name, used in configuration (``plugin = "csv"``) and on the command line.
-    name: ClassVar[str]
-    #: One line for ``hocba plugins``.
-    description: ClassVar[str] = ""
-    #: JSON Schema of the configuration. Mark secrets with ``"secret": true, "writeOnly": true``;
-    #: their values come from environment variables (``password_env = "VAR"``), never from files.
-    config_schema: ClassVar[dict] = {"type": "object"}
-    #: Free-form facts shown by ``hocba plugins`` (e.g. "schema: modelled, not vendor-official").
-    notes: ClassVar[tuple[str, ...]] = ()
-
-    def __init__(self, config: dict[str, Any]):
-        self.config = config
+class Source(Component):
+    """Base class for source plugins: set the :class:`~connector.component.Component` fields and
+    implement the methods below."""
 
     def check(self) -> CheckResult:
         raise NotImplementedError

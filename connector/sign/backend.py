@@ -6,21 +6,23 @@ PAdES code never cares whether the key is in a file, on a USB token or behind a 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
+
+from connector.component import Component
+from connector.errors import HocbaError
 
 
-class SignerBackend:
+class SignerError(HocbaError):
+    """A signer backend failed in a way the signer can act on (wrong PIN, token unplugged, request
+    rejected on the phone …): a message key with vi/en text, exit code 2. Fields never carry PINs, access
+    tokens or personal data. (Not a pyHanko ``SigningError``: importing pyHanko here would add about a
+    second to every ``hocba`` command, since backends register at start-up.)"""
+
+
+class SignerBackend(Component):
     """One backend kind. hocba constructs it with its (validated) configuration, calls :meth:`open` once
     per batch (one PIN entry or one remote authorisation for a whole class), signs through the returned
     pyHanko signer, then calls :meth:`close`."""
-
-    name: ClassVar[str]
-    description: ClassVar[str] = ""
-    config_schema: ClassVar[dict] = {"type": "object"}
-    notes: ClassVar[tuple[str, ...]] = ()
-
-    def __init__(self, config: dict[str, Any]):
-        self.config = config
 
     def open(self) -> Any:
         """Return a ``pyhanko.sign.signers.Signer`` ready to sign (certificate and chain attached)."""
