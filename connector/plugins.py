@@ -33,6 +33,8 @@ BUILTIN_MODULES = (
     "connector.validate.packs.tt22",
     "connector.synth.cli",
     "connector.scaffold",
+    "connector.xml.hocba_profile",
+    "connector.xml.cli",
 )
 KIND_HOOKS = {
     "source": "register_sources",

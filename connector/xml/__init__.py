@@ -1,5 +1,5 @@
 """XML stage: serialisation profiles (canonical record → signable XML document) and XSD validation."""
 
-from connector.xml.profile import Profile
+from connector.xml.profile import Profile, ProfileError, document_id
 
-__all__ = ["Profile"]
+__all__ = ["Profile", "ProfileError", "document_id"]

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import ClassVar
 
+from connector.errors import HocbaError
 from connector.model import StudentYear
+
+
+def document_id(record: StudentYear) -> str:
+    """Opaque, stable id of a record's document: 24 hex digits of SHA-256 over the record key.
+
+    Used for Ids inside documents and for file names, so that no name, birth date or code appears where
+    logs or directory listings could show it."""
+    return hashlib.sha256(f"hocba:{record.key}".encode("utf-8")).hexdigest()[:24]
+
+
+class ProfileError(HocbaError):
+    """A record the profile cannot represent (a legacy year, text with control characters …).
+
+    Its fields name the field, never the value: the message may reach logs."""
 
 
 class Profile:
@@ -22,9 +38,15 @@ class Profile:
     notes: ClassVar[tuple[str, ...]] = ()
 
     def serialize(self, record: StudentYear) -> bytes:
-        """The unsigned document (UTF-8, NFC), with empty signature slots for the roles to come."""
+        """The unsigned document (UTF-8, NFC), with empty signature slots for the roles to come.
+
+        Raises :class:`ProfileError` for a record the profile cannot represent."""
         raise NotImplementedError
 
     def validate(self, document: bytes) -> list[str]:
-        """XSD problems of ``document`` (empty when valid)."""
+        """XSD problems of ``document`` (empty when valid). Fast: used on every document."""
         raise NotImplementedError
+
+    def explain(self, document: bytes) -> list[str]:
+        """The same problems worded for people (element path, line, reason). May be slow: reports only."""
+        return self.validate(document)
