@@ -8,6 +8,10 @@ Now measured:
 - ``hocba extract`` and ``hocba validate`` on generated secondary schools of 10,000 and 100,000 students
   (one school year each, CSV bundle): student-years per second and peak RSS; the goal is streaming, i.e.
   peak RSS growing by less than 15 % from 10,000 to 100,000 students.
+- signing with pkcs12 keys, 3 signatures per document, as a ratio to ``openssl speed -seconds 3 rsa2048``
+  sign/s ÷ 3 measured in the same run (goal ≥ 0.5; ``bench/pkcs12_signing.py``, its own process);
+- signing with SoftHSM2 through the ``pkcs11`` backend as a ratio to the raw PKCS#11 sign rate ÷ 3 (goal
+  ≥ 0.7), and the effect of pipelining (``bench/pkcs11_signing.py``, its own process).
 
 Environment: ``HOCBA_BENCH_SIZES=2000,20000`` for a quicker run.
 """
@@ -72,6 +76,23 @@ def main() -> None:
               f"validate {va1 / va0 - 1:+.1%}   (goal: < +15 %)")
         print(f"validate throughput ratio {n1:,} / {n0:,}: {(n1 / rows[-1][3]) / (n0 / rows[0][3]):.2f}"
               "   (≈1.0 means linear scaling)")
+    bench_pkcs12_signing()
+    bench_pkcs11_signing()
+
+
+def bench_pkcs12_signing() -> None:
+    """pkcs12 keys through `hocba sign`'s batch path vs openssl speed rsa2048 ÷ 3 (bench/pkcs12_signing.py)."""
+    print(flush=True)
+    subprocess.run([sys.executable, "-m", "bench.pkcs12_signing"], check=False,
+                   cwd=Path(__file__).resolve().parents[1])
+
+
+def bench_pkcs11_signing() -> None:
+    """SoftHSM2 through the pkcs11 backend vs the raw PKCS#11 sign rate ÷ 3 (bench/pkcs11_signing.py),
+    in its own process: the token library and SOFTHSM2_CONF stay out of this one."""
+    print(flush=True)
+    subprocess.run([sys.executable, "-m", "bench.pkcs11_signing"], check=False,
+                   cwd=Path(__file__).resolve().parents[1])
 
 
 if __name__ == "__main__":

@@ -35,6 +35,11 @@ BUILTIN_MODULES = (
     "connector.scaffold",
     "connector.xml.hocba_profile",
     "connector.xml.cli",
+    "connector.sign.pkcs11",
+    "connector.sign.remote",
+    "connector.sign.pkcs12",
+    "connector.sign.cli",
+    "connector.render.cli",
 )
 KIND_HOOKS = {
     "source": "register_sources",

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Column, MetaData, String, Table, create_engine, delete, event, insert, select, update
+from sqlalchemy import Column, MetaData, String, Table, Text, create_engine, delete, event, insert, select, update
 from sqlalchemy.engine import Engine
 
 from connector.extract.source import ALL_SCHOOLS, SourceState
@@ -70,7 +70,7 @@ sign_document = Table(
     Column("sha256", String(64), nullable=False),  # of the current stored bytes
     Column("file", String(200), nullable=False),  # current bytes, relative to the signing data directory
     Column("evidence_file", String(200)),  # .p7s beside the sealed document
-    Column("pending_request", String(200)),  # remote signing request id while PENDING_<role>
+    Column("pending_request", Text),  # remote request (JSON: transaction, request id, SigningTime) while PENDING_<role>
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
 )
