@@ -96,3 +96,43 @@ def test_state_holds_no_personal_data(store, tmp_path):
     run(store, [year(1)])
     raw = (tmp_path / "state.db").read_bytes()
     assert "Học Sinh".encode() not in raw
+
+
+def test_jsonl_sink_writes_into_a_device_without_replacing_it(tmp_path):
+    import os
+    import stat
+
+    from connector.deliver.jsonl import JsonlSink
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    sink = JsonlSink({"path": str(fifo)})
+    import threading
+
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text("utf-8")))
+    reader.start()
+    _, envs = run(None, [year(1)])
+    sink.open()
+    sink.write(envs[0])
+    sink.close(ok=True)
+    reader.join(10)
+    assert stat.S_ISFIFO(fifo.stat().st_mode), "the FIFO was replaced by a regular file"
+    assert received and '"HS0001"' in received[0]
+
+
+def test_jsonl_sink_file_appears_only_when_the_run_succeeds(tmp_path):
+    from connector.deliver.jsonl import JsonlSink
+
+    out = tmp_path / "records.jsonl"
+    _, envs = run(None, [year(1)])
+    failed = JsonlSink({"path": str(out)})
+    failed.open()
+    failed.write(envs[0])
+    failed.close(ok=False)
+    assert not out.exists() and not list(tmp_path.glob("*.partial"))
+    good = JsonlSink({"path": str(out)})
+    good.open()
+    good.write(envs[0])
+    good.close(ok=True)
+    assert out.read_text("utf-8").count("\n") == 1

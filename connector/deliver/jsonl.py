@@ -29,6 +29,10 @@ class JsonlSink(Sink):
         self._final = None if path == "-" else Path(path)
         if self._final is None:
             self._out: IO[str] = sys.stdout
+        elif self._final.exists() and not self._final.is_file():
+            # /dev/null, a FIFO …: write straight into it; a rename would replace the device itself.
+            self._out = open(self._final, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+            self._final = None
         else:
             self._final.parent.mkdir(parents=True, exist_ok=True)
             self._tmp = self._final.with_name(self._final.name + ".partial")
@@ -41,6 +45,8 @@ class JsonlSink(Sink):
     def close(self, ok: bool) -> None:
         if self._final is None:
             self._out.flush()
+            if self._out is not sys.stdout:
+                self._out.close()
             return
         self._out.close()
         if ok:
