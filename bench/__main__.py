@@ -11,7 +11,11 @@ Now measured:
 - signing with pkcs12 keys, 3 signatures per document, as a ratio to ``openssl speed -seconds 3 rsa2048``
   sign/s ÷ 3 measured in the same run (goal ≥ 0.5; ``bench/pkcs12_signing.py``, its own process);
 - signing with SoftHSM2 through the ``pkcs11`` backend as a ratio to the raw PKCS#11 sign rate ÷ 3 (goal
-  ≥ 0.7), and the effect of pipelining (``bench/pkcs11_signing.py``, its own process).
+  ≥ 0.7), and the effect of pipelining (``bench/pkcs11_signing.py``, its own process);
+- the vnedu source on a MariaDB the bench starts: extraction rate for 100,000 student-years as a ratio to a
+  raw pymysql ``SSCursor`` fetch of the same rows (goal ≥ 0.7), and its peak RSS at 10,000 vs 100,000
+  student-years (goal < +15 %) (``bench/vnedu_extraction.py``, its own process; ``HOCBA_BENCH_VNEDU=2000``
+  for a quicker run).
 
 Environment: ``HOCBA_BENCH_SIZES=2000,20000`` for a quicker run.
 """
@@ -78,6 +82,16 @@ def main() -> None:
               "   (≈1.0 means linear scaling)")
     bench_pkcs12_signing()
     bench_pkcs11_signing()
+    bench_vnedu_extraction()
+
+
+def bench_vnedu_extraction() -> None:
+    """vnedu on a MariaDB the bench starts itself: extraction rate for 100,000 student-years as a ratio to a
+    raw pymysql SSCursor fetch of the same rows (goal ≥ 0.7), peak RSS at 10,000 vs 100,000 (goal < +15 %)
+    (bench/vnedu_extraction.py, its own process)."""
+    print(flush=True)
+    subprocess.run([sys.executable, "-m", "bench.vnedu_extraction"], check=False,
+                   cwd=Path(__file__).resolve().parents[1])
 
 
 def bench_pkcs12_signing() -> None:

@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
-from sqlalchemy import Integer, bindparam, false, func, inspect, select
+from sqlalchemy import bindparam, false, func, inspect, select
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, NoSuchTableError, SQLAlchemyError
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
@@ -60,6 +60,7 @@ KIND_MESSAGES = {
     "unreachable": "sql_unreachable",
     "login": "sql_login_failed",
     "database": "sql_database_not_found",
+    "database_denied": "sql_database_denied",
     "privilege": "sql_no_privilege",
     "schema": "sql_schema_changed",
     "timeout": "sql_timeout",
@@ -139,24 +140,25 @@ class _Shape:
 
     def __init__(self, mapping: Mapping, columns: Sequence[tuple[str, Any]]):
         self.names = [name for name, _ in columns]
-        self.converters: list[tuple[int, str, Callable]] = []
-        for i, name in enumerate(self.names):
+        self.converters: list[tuple[str, Callable]] = []
+        for name in self.names:
             table, _, column = name.partition(".")
             convert = mapping.converter(mapping.specs[table].columns[column])
             if convert:
-                self.converters.append((i, name, convert))
+                self.converters.append((name, convert))
 
     def index(self, name: str) -> int:
         return self.names.index(name)
 
     def convert(self, row: Sequence[Any]) -> dict[str, Any]:
-        values = list(row)
-        for i, name, convert in self.converters:
-            try:
-                values[i] = convert(values[i])
-            except BadValue as exc:
-                raise BadValue(exc.key, column=name, value=values[i]) from None
-        return dict(zip(self.names, values))
+        out = dict(zip(self.names, tuple(row)))  # a plain tuple zips twice as fast as a Row
+        name = None
+        try:
+            for name, convert in self.converters:
+                out[name] = convert(out[name])
+        except BadValue as exc:
+            raise BadValue(exc.key, column=name, value=out[name]) from None
+        return out
 
 
 @dataclass
@@ -164,6 +166,7 @@ class _Queries:
     """The statements of one mapping, built once (SQLAlchemy caches their compiled form)."""
 
     mapping: Mapping
+    page_size: int = DEFAULTS["chunk_size"]
     root_shape: _Shape = field(init=False)
     child_shapes: dict[str, _Shape] = field(init=False)
 
@@ -187,7 +190,7 @@ class _Queries:
             q = q.where(m.changed_since(bindparam("since")))
         if after:
             q = q.where(m.root_key > bindparam("after"))
-        return q.limit(bindparam("limit", type_=Integer, literal_execute=True))
+        return q.limit(self.page_size)  # a plain number: T-SQL gets TOP n, not a ROW_NUMBER() wrapper
 
     @cached_property
     def root_variants(self) -> dict[tuple[bool, bool], Any]:
@@ -317,7 +320,7 @@ class SqlSource(Source):
             if not candidates:
                 raise MappingError(f"{type(self).__name__}.mappings is empty")
             self._mapping = detect_schema(self, candidates)
-            self._queries = _Queries(self._mapping)
+            self._queries = _Queries(self._mapping, int(self.settings["chunk_size"]))
             log.info("sql_schema_detected", source=self.name, schema=self._mapping.id)
         return self._mapping
 
@@ -391,7 +394,7 @@ class SqlSource(Source):
         d = mapping.discover
         refs = [mapping.school, d.get("school_name", mapping.school), d["year"], d.get("class_code", d["class_name"]),
                 d["class_name"], d["grade"]]
-        shape = _Shape(mapping, [(f"{t}.{c}", mapping.col((t, c))) for t, c in refs])
+        converters = [mapping.converter(mapping.specs[t].columns[c]) or (lambda v: v) for t, c in refs]
         columns = [mapping.col(r) for r in refs]
         q = select(*columns, func.count()).select_from(mapping.root_from(outer=False)).group_by(*columns)
         for t in mapping.inner_tables():
@@ -404,7 +407,7 @@ class SqlSource(Source):
         for row in self._run(q):
             *values, count = row
             try:
-                code, name, year, class_code, class_name, grade = shape.convert(values).values()
+                code, name, year, class_code, class_name, grade = (f(v) for f, v in zip(converters, values))
             except BadValue:
                 continue  # an unreadable year: extract() reports it on the records
             school = schools.setdefault(code, SchoolInfo(ma_truong=code, ten=name if d.get("school_name") else None))
@@ -518,9 +521,6 @@ class SqlSource(Source):
             except DBAPIError as exc:
                 raise self.error(exc) from None
 
-    def record_id(self, key: Any) -> str:
-        return f"{self.mapping().root_spec.name}:{key}"
-
 
 class _SchoolStream:
     """One school's student-years, page by page (keyset pagination), resumable after a lost connection.
@@ -540,6 +540,7 @@ class _SchoolStream:
         self.conn: Connection | None = None
         self.failed = False
         self.records = self.removals = self.problems = self.reconnects = 0
+        self.root_name = self.mapping.root_spec.name
         self.options = {**self.mapping.options,
                         "include_personal_id": bool(source.config.get("include_personal_id", False))}
 
@@ -575,7 +576,7 @@ class _SchoolStream:
     def next_batch(self) -> list[Message] | None:
         try:
             conn = self._connection()
-            params: dict[str, Any] = {"school": self.school_key, "limit": self.chunk}
+            params: dict[str, Any] = {"school": self.school_key}
             if self.since is not None:
                 params["since"] = self.since
             if self.after is not None:
@@ -638,7 +639,7 @@ class _SchoolStream:
             where = ".".join(str(p) for p in first.get("loc", ())) or None
             return [self._problem(key, "source_value_invalid", None, first.get("input"), model_field=where)]
         self.records += 1
-        out: list[Message] = [Record(payload=payload, source_record_id=self.source.record_id(key))]
+        out: list[Message] = [Record(payload=payload, source_record_id=f"{self.root_name}:{key}")]
         if payload.trang_thai in LEAVING_STATUSES:
             self.removals += 1
             out.append(Removal(record_key=payload.key, reason=payload.trang_thai))
@@ -689,6 +690,11 @@ def detect_schema(source: SqlSource, candidates: Sequence[Mapping]) -> Mapping:
                         found[schema, table] = {c["name"].casefold() for c in inspector.get_columns(table, schema=schema)}
                     except NoSuchTableError:
                         found[schema, table] = None
+                    except DBAPIError as exc:  # MySQL: SHOW CREATE TABLE of a table the account may not read
+                        info = classify(exc, source.dialect)
+                        if info.kind == "privilege":
+                            raise source._error_for(info, table=table) from None
+                        raise
                 return found[schema, table]
 
             best: tuple[int, Mapping, list[tuple[str, str | None]]] | None = None

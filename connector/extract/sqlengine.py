@@ -35,13 +35,14 @@ READ_ONLY_SESSION: dict[str, tuple[str, ...]] = {
 }
 
 #: What a driver error means, by dialect: native error numbers and SQLSTATEs → kind.
-#: Kinds: unreachable, login, database, privilege, schema, transient, timeout.
+#: Kinds: unreachable, login, database, database_denied, privilege, schema, transient, timeout.
 ERROR_KINDS: dict[str, dict[int | str, str]] = {
     "mysql": {
         2002: "unreachable", 2003: "unreachable", 2005: "unreachable", 2047: "unreachable",
         1045: "login", 1698: "login", 1130: "login", 1251: "login",
         1049: "database",
-        1044: "privilege", 1142: "privilege", 1143: "privilege", 1227: "privilege",
+        1044: "database_denied",  # MariaDB/MySQL also answer this for a database that does not exist
+        1142: "privilege", 1143: "privilege", 1227: "privilege",
         1146: "schema", 1054: "schema",
         # disconnects and server-side interruptions: retried, the extraction resumes from the last key
         1927: "transient", 2006: "transient", 2013: "transient", 2014: "transient", 2045: "transient",
@@ -51,7 +52,7 @@ ERROR_KINDS: dict[str, dict[int | str, str]] = {
     },
     # pyodbc gives the SQLSTATE first; the native number is read from the message ("… (18456)").
     "mssql": {
-        "28000": "login", 18456: "login", 4060: "database", "08001": "unreachable",
+        "28000": "login", 18456: "login", 4060: "database_denied", "08001": "unreachable",
         229: "privilege", 230: "privilege", 208: "schema", 207: "schema", "42S02": "schema", "42S22": "schema",
         "08S01": "transient", "08003": "transient", "08007": "transient", 10054: "transient", 233: "transient",
         1205: "transient", "40001": "transient",
@@ -104,13 +105,28 @@ def error_codes(exc: BaseException) -> list[int | str]:
     return codes
 
 
+#: Server messages that say more than their code: psqlODBC reports every failed connection as SQLSTATE
+#: 08001, whatever the server answered ("password authentication failed", "database … does not exist").
+#: Checked before the codes; the patterns are the server's own wording, specific enough not to misfire.
+ERROR_TEXTS: dict[str, tuple[tuple[re.Pattern, str], ...]] = {
+    "postgresql": (
+        (re.compile(r"password authentication failed|role \"[^\"]*\" does not exist"), "login"),
+        (re.compile(r"database \"[^\"]*\" does not exist"), "database"),
+    ),
+}
+
+
 def classify(exc: BaseException, dialect: str, *, connecting: bool = False) -> ErrorInfo:
-    """What went wrong, as one of the kinds of :data:`ERROR_KINDS`: the dialect's own codes first, then
-    the common SQLSTATEs, then SQLAlchemy's own disconnect detection. While connecting, a lost link means
-    the server cannot be reached (FreeTDS reports an unreachable server as 08S01)."""
+    """What went wrong, as one of the kinds of :data:`ERROR_KINDS`: the server's telling messages
+    (:data:`ERROR_TEXTS`), then the dialect's own codes, then the common SQLSTATEs, then SQLAlchemy's own
+    disconnect detection. While connecting, a lost link means the server cannot be reached (FreeTDS
+    reports an unreachable server as 08S01)."""
     codes = error_codes(exc)
+    message = str(getattr(exc, "orig", exc))
     table = ERROR_KINDS.get(dialect, {})
-    found = next((ErrorInfo(table[c], c) for c in codes if c in table), None)
+    found = next((ErrorInfo(kind, codes[0] if codes else None) for pattern, kind in ERROR_TEXTS.get(dialect, ())
+                  if pattern.search(message)), None)
+    found = found or next((ErrorInfo(table[c], c) for c in codes if c in table), None)
     found = found or next((ErrorInfo(COMMON_SQLSTATES[c], c) for c in codes if c in COMMON_SQLSTATES), None)
     if found is None and isinstance(exc, DBAPIError) and exc.connection_invalidated:
         found = ErrorInfo("transient", None)
@@ -135,11 +151,23 @@ def server_label(url: URL) -> str:
     return str(socket) if socket else "localhost"
 
 
+def password_args(url: URL) -> dict[str, Any]:
+    """pymysql sends a text password as Latin-1 and fails on "mật-khẩu"; as UTF-8 bytes it logs in the way
+    the mariadb client does. Other drivers take the URL's password as it is."""
+    password = url.password
+    if url.get_driver_name() == "pymysql" and isinstance(password, str):
+        try:
+            password.encode("latin-1")
+        except UnicodeEncodeError:
+            return {"password": password.encode("utf-8")}
+    return {}
+
+
 def make_engine(url: URL, *, connect_timeout: float, read_timeout: float, pool_size: int = 2) -> Engine:
     """An engine whose connections give up on a dead server and cannot write."""
     driver = url.get_driver_name()
     connect_name, read_names = TIMEOUT_ARGS.get(driver, (None, ()))
-    connect_args: dict[str, Any] = {}
+    connect_args: dict[str, Any] = password_args(url)
     if connect_name:
         connect_args[connect_name] = int(connect_timeout)
     for name in read_names:

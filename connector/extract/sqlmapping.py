@@ -269,11 +269,17 @@ def _lookup(table: dict[str, Any]) -> Callable[[Any], Any]:
     """Vendor value → canonical; a value the table does not know is kept as found (as text), so the
     validator reports it instead of hocba guessing."""
 
+    seen: dict[Any, Any] = {}  # raw value → result: a column holds few distinct values
+
     def convert(value: Any) -> Any:
-        if value is None:
-            return None
-        text = str(value)
-        return table.get(text, text)
+        try:
+            return seen[value]
+        except KeyError:
+            text = None if value is None else str(value)
+            result = seen[value] = None if text is None else table.get(text, text)
+            return result
+        except TypeError:  # an unhashable driver value
+            return table.get(str(value), str(value))
 
     return convert
 

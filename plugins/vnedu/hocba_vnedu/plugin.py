@@ -1,69 +1,51 @@
-"""The ``vnedu`` source: vnEdu (VNPT) school databases on MySQL/MariaDB. Skeleton.
+"""The ``vnedu`` source: vnEdu (VNPT) school databases on MySQL/MariaDB.
 
-The configuration schema is final enough to be written and checked today; ``check()`` says clearly that
-extraction is not implemented yet, and ``discover()``/``extract()`` raise a :class:`SourceError` (one
-sentence on the command line, no traceback). Extraction arrives with the vendor-plugin issue.
+MODELLED from public information, not vendor-official: the schema this plugin reads
+(schema/vnedu-modelled-1.sql) is hocba's model, and even the engine is an assumption (README.md).
+Everything vendor-specific is in the mapping file (mapping/vnedu-modelled-1.toml) and the assembler
+(assemble.py); connecting, detecting the schema version, streaming, retrying, incremental reads and
+check/discover come from the shared SQL-source layer (:mod:`connector.extract.sql`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
+from pathlib import Path
 
-from connector.errors import SourceError
-from connector.extract import CheckResult, Message, SchoolInfo, Source, SourceState
+from connector.extract.sql import SqlSource, sql_config_schema
 from connector.hookspecs import hookimpl
+from connector.model import StudentYear
 
-# ({"not": {}} rather than false: jsonschema then reports which setting is in the way.)
-NOT_WITH_URL = {"not": {}}
-SCHOOL_CODE = {"type": "string", "pattern": "^[0-9A-Za-z]+$", "description": "School code (ma_truong)"}
+HERE = Path(__file__).parent
+MAPPINGS = (HERE / "mapping" / "vnedu-modelled-1.toml",)  # newest schema version first
+DDL = HERE / "schema" / "vnedu-modelled-1.sql"
 
 
-class VneduSource(Source):
+class VneduSource(SqlSource):
     name = "vnedu"
-    description = "vnEdu (VNPT) on MySQL/MariaDB — modelled schema; extraction not implemented yet"
-    config_schema = {
-        "type": "object",
-        "description": "Either url, or host/database/user; the password always from password_env.",
-        "properties": {
-            "url": {
-                "type": "string",
-                "description": "SQLAlchemy URL with the user, never the password (password_env), "
-                               "e.g. mysql+pymysql://hocba_reader@10.0.0.5:3306/vnedu?charset=utf8mb4",
-            },
-            "host": {"type": "string", "minLength": 1, "description": "Database server name or address"},
-            "port": {"type": "integer", "minimum": 1, "maximum": 65535, "default": 3306},
-            "database": {"type": "string", "minLength": 1, "description": "Database name"},
-            "user": {"type": "string", "minLength": 1, "description": "A read-only database account"},
-            "password": {
-                "type": "string", "secret": True, "writeOnly": True,
-                "description": "Database password; configure password_env = \"ENV_VAR\", never the value",
-            },
-            "schools": {
-                "type": "array", "items": SCHOOL_CODE, "uniqueItems": True,
-                "description": "School codes to read; omit to read every school the account can see",
-            },
-        },
-        # Either url, or host + database + user. Written with if/then and dependentSchemas rather than
-        # oneOf: their error messages name the missing or extra setting instead of quoting the whole
-        # configuration (which holds the password) back to the user.
-        "if": {"not": {"required": ["url"]}},
-        "then": {"required": ["host", "database", "user"]},
-        "dependentSchemas": {"url": {"properties": {k: NOT_WITH_URL for k in ("host", "port", "database", "user")}}},
-        "additionalProperties": False,
-    }
+    description = "vnEdu (VNPT) on MySQL/MariaDB — MODELLED schema (from public information, not vendor-official)"
+    config_schema = sql_config_schema(
+        default_port=3306, url_example="mysql+pymysql://hocba_reader@10.0.0.5:3306/vnedu?charset=utf8mb4")
     notes = (
         "schema: modelled from public information, not vendor-official",
-        "skeleton: extraction arrives with the vendor-plugin issue",
+        "schema versions: vnedu-modelled-1 (DDL: hocba_vnedu/schema/vnedu-modelled-1.sql; "
+        "mapping: hocba_vnedu/mapping/vnedu-modelled-1.toml)",
+        "engine: MySQL/MariaDB is an assumption; use a read-only (SELECT-only) account",
+        "legacy years (M/P/V/HK scores) are read as history, never emitted as a new Học bạ số",
     )
+    mappings = MAPPINGS
+    default_driver = "mysql+pymysql"
+    default_port = 3306
+    default_query = {"charset": "utf8mb4"}
 
-    def check(self) -> CheckResult:
-        return CheckResult(False, "source_not_implemented", {"plugin": self.name})
+    @classmethod
+    def export(cls, records: Iterable[StudentYear], destination: str) -> None:
+        """Write canonical records into the modelled schema at ``destination`` (a SQLAlchemy URL of a
+        database the account may write; the tables are created when missing). For tests, demos and
+        benchmarks: the inverse of ``extract``."""
+        from hocba_vnedu.load import load
 
-    def discover(self) -> list[SchoolInfo]:
-        raise SourceError("source_not_implemented", plugin=self.name)
-
-    def extract(self, *, school: str | None = None, state: SourceState | None = None) -> Iterator[Message]:
-        raise SourceError("source_not_implemented", plugin=self.name)
+        load(records, destination)
 
 
 @hookimpl
