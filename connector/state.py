@@ -1,12 +1,14 @@
 """The state store: what hocba remembers between runs, in one SQL database (SQLite by default,
 PostgreSQL for several hosts), through SQLAlchemy Core.
 
-Now: the incremental cursor per (source, school) and a content hash per record, so unchanged
-student-years are not extracted again. State advances only when a run ends well: hashes of a run
+The incremental cursor per (source, school) and a content hash per record, so unchanged student-years
+are not extracted again; the signing workflow's documents, their states and every version's bytes. State advances only when a run ends well: hashes of a run
 are staged under its run id and promoted in one transaction at the end. Later stages (outbox,
 signing workflow, audit trail) add their tables here.
 
-No personal data is stored here: record keys are opaque student keys, hashes are SHA-256.
+Record keys are opaque student keys and hashes are SHA-256; the only personal data is inside the stored
+documents (``sign_blob``), so a SQLite state file is created readable by its owner only (0600) — protect it
+like the school's database.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Column, MetaData, String, Table, Text, create_engine, delete, event, insert, select, update
+from sqlalchemy import (
+    Column, LargeBinary, MetaData, String, Table, Text, create_engine, delete, event, insert, inspect, select, update,
+)
 from sqlalchemy.engine import Engine
 
 from connector.extract.source import ALL_SCHOOLS, SourceState
@@ -50,8 +54,9 @@ record_checksum_staged = Table(
 )
 
 # --- signing workflow (connector/sign/workflow.py) ------------------------------------------------
-# One row per frozen document (one student-year), keyed by an opaque id; its bytes live in files under the
-# signing data directory, named by that id. State: FROZEN → SIGNED_GVCN → SIGNED_HT → SEALED (data:
+# One row per frozen document (one student-year), keyed by an opaque id; every version's bytes are a row of
+# sign_blob, keyed by their SHA-256 (content-addressed, written once, never updated), so a state change and
+# the bytes it points to are committed in one transaction. State: FROZEN → SIGNED_GVCN → SIGNED_HT → SEALED (data:
 # connector/data/signing.toml), PENDING_<role> while a remote signature waits, REPLACED when a changed
 # record was frozen again before anyone signed. No personal data: record keys are opaque student keys.
 
@@ -67,9 +72,8 @@ sign_document = Table(
     Column("profile_version", String(20), nullable=False),
     Column("payload_sha256", String(64), nullable=False),  # canonical JSON of the record that was frozen
     Column("state", String(30), nullable=False, index=True),
-    Column("sha256", String(64), nullable=False),  # of the current stored bytes
-    Column("file", String(200), nullable=False),  # current bytes, relative to the signing data directory
-    Column("evidence_file", String(200)),  # .p7s beside the sealed document
+    Column("sha256", String(64), nullable=False),  # of the current bytes: the key of their sign_blob row
+    Column("evidence_sha256", String(64)),  # the sealed document's archive evidence (.p7s), in sign_blob
     Column("pending_request", Text),  # remote request (JSON: transaction, request id, SigningTime) while PENDING_<role>
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
@@ -87,8 +91,22 @@ sign_signature = Table(
     Column("sha256_after", String(64), nullable=False),
 )
 
+sign_blob = Table(
+    "sign_blob",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("data", LargeBinary, nullable=False),  # exactly the bytes that were signed (or frozen): never rewritten
+    Column("created_at", String(40), nullable=False),
+)
+
+
+READ_ONLY = "hocba_read_only"  # execution option of StateStore.reader
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
-    """WAL, a busy timeout and BEGIN IMMEDIATE: several local processes can share one file (brief 09 §5)."""
+    """WAL, a busy timeout and BEGIN IMMEDIATE: several local processes can share one file (brief 09 §5).
+    Reads through :attr:`StateStore.reader` begin DEFERRED instead: in WAL mode they take no lock that
+    would make a writer in another process wait."""
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn, _record):
@@ -100,7 +118,17 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+def _refuse_outdated(engine: Engine, url: str) -> None:
+    """A state database made by an earlier pre-release (signing bytes kept in files) cannot be used."""
+    from connector.errors import ConfigError
+
+    columns = {c["name"] for c in inspect(engine).get_columns("sign_document")}
+    if "evidence_sha256" not in columns:
+        where = url.split("@")[-1]  # never the password of a server URL
+        raise ConfigError("state_outdated", url=where, table="sign_document", column="evidence_sha256")
 
 
 def _now() -> str:
@@ -109,12 +137,17 @@ def _now() -> str:
 
 class StateStore:
     def __init__(self, url: str):
+        path = None
         if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            path = Path(url.removeprefix("sqlite:///"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600, exist_ok=True)  # it holds the signed documents: readable by its owner only
         self.engine = create_engine(url)
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
         metadata.create_all(self.engine)
+        _refuse_outdated(self.engine, url)
+        self.reader = self.engine.execution_options(**{READ_ONLY: True})  # for connections that only read
 
     # --- cursors ---
 
@@ -150,10 +183,16 @@ class StateStore:
             with self.engine.begin() as conn:
                 conn.execute(insert(record_checksum_staged), rows)
 
-    def commit_run(self, run_id: str, source: str, cursor: str | None, school: str = ALL_SCHOOLS) -> None:
-        """The run ended well: promote its hashes and move the cursor, in one transaction."""
+    def commit_run(self, run_id: str, source: str, cursor: str | None, school: str = ALL_SCHOOLS, *,
+                   forget: Iterable[str] = ()) -> None:
+        """The run ended well: promote its hashes, forget those of deleted records and move the cursor, in
+        one transaction."""
         staged = record_checksum_staged
+        forget = list(forget)
         with self.engine.begin() as conn:
+            for i in range(0, len(forget), 500):
+                conn.execute(delete(record_checksum).where(
+                    record_checksum.c.source == source, record_checksum.c.record_key.in_(forget[i:i + 500])))
             keys = select(staged.c.record_key).where(staged.c.run_id == run_id)
             conn.execute(
                 delete(record_checksum).where(record_checksum.c.source == source, record_checksum.c.record_key.in_(keys))

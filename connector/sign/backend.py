@@ -24,6 +24,12 @@ class SignerBackend(Component):
     per batch (one PIN entry or one remote authorisation for a whole class), signs through the returned
     pyHanko signer, then calls :meth:`close`."""
 
+    def workers(self) -> int:
+        """How many processes may sign one batch in parallel with the signer :meth:`open` returned. Only a
+        signer that works in processes forked after it was opened (a key held in memory) may answer more
+        than 1; a token session or a remote-signing client must stay in one process."""
+        return 1
+
     def open(self) -> Any:
         """Return a ``pyhanko.sign.signers.Signer`` ready to sign (certificate and chain attached)."""
         raise NotImplementedError

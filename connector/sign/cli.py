@@ -11,7 +11,6 @@ import asyncio
 import datetime as dt
 import json
 import os
-import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -106,7 +105,7 @@ def _signing_store(session):
     from connector.state import StateStore
 
     settings = SigningSettings.from_config(session.config)
-    return SigningStore(StateStore(session.config.state_url), settings.data_dir), settings
+    return SigningStore(StateStore(session.config.state_url)), settings
 
 
 def _profile(session, profile_id: str):
@@ -203,7 +202,7 @@ def sign(role_key, backend_name, sets, classes, school, nam_hoc, yes, config_pat
     from connector.session import Session
     from connector.sign.certs import SigningError, check_role_fit, common_name, fingerprint
     from connector.sign.roles import role as find_role
-    from connector.sign.workflow import Selection, sign_batch
+    from connector.sign.workflow import Selection, sign_rows
 
     lang = lang or default_lang()
     session = Session.load(config_path)
@@ -242,7 +241,8 @@ def sign(role_key, backend_name, sets, classes, school, nam_hoc, yes, config_pat
             click.echo(t("sign_cancelled", lang), err=True)
             sys.exit(EXIT_OK)
         with progress("Ký / signing" if lang == "vi" else "Signing") as tick:
-            result = asyncio.run(sign_batch(store, rows, role, signer, settings, backend=kind, tick=tick))
+            result = sign_rows(store, rows, role, signer, settings, backend=kind, workers=backend.workers(),
+                               tick=tick)
     finally:
         backend.close()
     click.echo(t("sign_done", lang, signed=result.signed, role=role.label(lang), evidence=result.evidence,
@@ -389,11 +389,10 @@ def sign_status(classes, school, nam_hoc, export_dir, as_json, config_path, lang
         out = Path(export_dir)
         out.mkdir(parents=True, exist_ok=True)
         for row in store.rows([done_state()], selection):
-            store.read(row)  # checks the stored bytes against their hash before they leave
-            shutil.copyfile(store.path(row), out / f"{row.doc_id}.xml")
-            evidence = store.path(row).with_name(store.path(row).name + ".p7s")
-            if evidence.exists():
-                shutil.copyfile(evidence, out / f"{row.doc_id}.xml.p7s")
+            _write_new(out / f"{row.doc_id}.xml", store.read(row))  # read() checks the bytes against their hash
+            evidence = store.evidence(row)
+            if evidence is not None:
+                _write_new(out / f"{row.doc_id}.xml.p7s", evidence)
             exported += 1
     if as_json:
         click.echo(json.dumps([{"class": lop, "state": state, "documents": n}
@@ -404,6 +403,13 @@ def sign_status(classes, school, nam_hoc, export_dir, as_json, config_path, lang
     if export_dir:
         click.echo(t("sign_exported", lang, count=exported, path=export_dir), err=True)
     sys.exit(EXIT_OK)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a file atomically (a reader never sees half a document)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
 
 
 @hookimpl

@@ -3,11 +3,13 @@
 For development and tests ONLY — in production the keys of teachers, principals and the school seal
 live on USB tokens (``pkcs11``) or behind a remote-signing service (``remote``) and never on the
 connector's machine (brief 05 §2). Using it logs a warning. The signer keeps the parsed key
-(:class:`connector.sign.keyfile.LoadedKeySigner`), so one ``open()`` signs a whole class fast.
+(:class:`connector.sign.keyfile.LoadedKeySigner`), so one ``open()`` signs a whole class fast, and a large
+batch is split over several processes (``workers``).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from connector.errors import ConfigError
@@ -30,6 +32,8 @@ class Pkcs12Backend(SignerBackend):
             "password": {"type": "string", "secret": True, "writeOnly": True,
                          "description": "Its password (give password_env = \"VAR\" in the configuration)"},
             "password_file": {"type": "string", "description": "A file holding the password (e.g. mode 0600)"},
+            "workers": {"type": "integer", "minimum": 1, "maximum": 64,
+                        "description": "Processes signing a large batch in parallel (default: the CPUs, at most 4)"},
         },
         "required": ["path"],
         "additionalProperties": False,
@@ -44,6 +48,10 @@ class Pkcs12Backend(SignerBackend):
             except OSError:
                 raise ConfigError("sign_p12_unreadable", file=self.config["password_file"]) from None
         return None
+
+    def workers(self) -> int:
+        """The key is in memory, so forked processes can sign with it: use the cores (brief 11 §2)."""
+        return self.config.get("workers") or min(4, len(os.sched_getaffinity(0)))
 
     def open(self):
         from connector.sign.keyfile import load_pkcs12_signer

@@ -1,16 +1,17 @@
 """Who signs what, and when: the signing workflow per document (brief 05 §3.5, §3.7).
 
-1. ``freeze``: a validated record becomes the profile's unsigned document; its exact bytes are stored
-   (a file named by an opaque id under the signing data directory) with their SHA-256 — state FROZEN,
-   i.e. awaiting the GVCN. Nothing that failed validation is frozen (SIG-6).
+1. ``freeze``: a validated record becomes the profile's unsigned document; its exact bytes are stored in
+   the state store under their SHA-256 — state FROZEN, i.e. awaiting the GVCN. Nothing that failed validation is frozen (SIG-6).
 2. ``sign``: one signer at their own workstation signs every document awaiting their role (for the GVCN:
    the classes mapped to their certificate), in one batch through one ``open()`` of their backend:
    FROZEN → SIGNED_GVCN → SIGNED_HT → SEALED. The seal's step also writes the archive evidence (.p7s).
-   Each step stores the new bytes in a new file; a state only advances from the state before it and from
+   Each step stores the new bytes as a new version, in the transaction that advances the state; a state
+   only advances from the state before it and from
    the exact bytes it read (compare-and-set), so two signers never overwrite each other.
 
 The tables (``sign_document``, ``sign_signature`` in connector/state.py) hold opaque ids, record keys,
-class names, hashes, certificate fingerprints and times — no personal data.
+class names, hashes, certificate fingerprints and times — no personal data; ``sign_blob`` holds the
+documents' bytes (personal data: the state database is as sensitive as the school's own database).
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import importlib
 import hashlib
 import json
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, insert, select, update
@@ -35,12 +36,11 @@ from connector.log import get_logger
 from connector.model import StudentYear, content_hash
 from connector.sign.certs import RoleRules
 from connector.sign.roles import FROZEN, Role, roles, states
-from connector.state import StateStore, sign_document, sign_signature
+from connector.state import StateStore, sign_blob, sign_document, sign_signature
 
 log = get_logger("hocba.sign.workflow")
 
 REPLACED = "REPLACED"
-DEFAULT_DATA_DIR = ".hocba/signed"
 DEFAULT_PROFILE = "hocba-xmldsig-dscks"
 CHUNK = 64  # documents prepared and sent to the signer together (one remote authorisation per chunk)
 
@@ -52,10 +52,15 @@ _ADVANCE = update(sign_document).where(and_(
 _ADD_SIGNATURE = insert(sign_signature)
 
 
-def version_file(doc_id: str, state: str, sha256: str) -> str:
-    """Where one version of a document is stored, relative to the data directory: 256 shared folders by the
-    id's first two hex digits (a folder per document costs a directory per document on disk)."""
-    return f"{doc_id[:2]}/{doc_id}-{state}-{sha256[:16]}.xml"
+@functools.lru_cache(maxsize=None)
+def _insert_blob(dialect: str):
+    """INSERT that keeps an existing row with the same hash (same key, same bytes)."""
+    if dialect in ("sqlite", "postgresql"):
+        module = importlib.import_module(f"sqlalchemy.dialects.{dialect}")
+        return module.insert(sign_blob).on_conflict_do_nothing(index_elements=["sha256"])
+    if dialect == "mysql":
+        return insert(sign_blob).prefix_with("IGNORE")
+    raise ConfigError("state_dialect_unsupported", dialect=dialect)
 
 
 def pending_state(role: Role) -> str:
@@ -71,7 +76,6 @@ class SigningSettings:
     """The ``[signing]`` section (every key is documented in config.example.toml and docs/signing.md)."""
 
     raw: dict[str, Any]
-    data_dir: Path
     profile: str
     rules: RoleRules
     trust: list[str]
@@ -86,7 +90,6 @@ class SigningSettings:
             raise ConfigError("sign_bad_setting", key="evidence", value=str(evidence), allowed="cades, none")
         return cls(
             raw=raw,
-            data_dir=Path(raw.get("data_dir", DEFAULT_DATA_DIR)),
             profile=raw.get("profile", DEFAULT_PROFILE),
             rules=RoleRules.from_settings(raw),
             trust=[str(p) for p in raw.get("trust", [])],
@@ -109,13 +112,13 @@ class DocRow:
     lop: str
     state: str
     sha256: str
-    file: str
+    evidence_sha256: str | None
     pending_request: str | None
 
     @classmethod
     def of(cls, row) -> "DocRow":
-        return cls(row.doc_id, row.record_key, row.ma_truong, row.nam_hoc, row.lop, row.state, row.sha256, row.file,
-                   row.pending_request)
+        return cls(row.doc_id, row.record_key, row.ma_truong, row.nam_hoc, row.lop, row.state, row.sha256,
+                   row.evidence_sha256, row.pending_request)
 
 
 @dataclass
@@ -139,36 +142,48 @@ class Selection:
 
 
 class SigningStore:
-    """Documents and their workflow state: rows in the state store, bytes in files."""
+    """Documents and their workflow state, bytes included, in the state store."""
 
-    def __init__(self, store: StateStore, data_dir: Path):
+    def __init__(self, store: StateStore):
         self.engine = store.engine
-        self.data_dir = Path(data_dir)
+        self.reader = store.reader  # reads do not lock writers out (WAL)
 
-    # --- files ---
+    # --- bytes ---
 
-    def _write(self, relative: str, data: bytes) -> None:
-        """Write a new version. File names carry the content's hash and a row points at a file only after
-        it is written, so a half-written file is never read as a document (its hash would not match)."""
-        path = self.data_dir / relative
-        try:
-            path.write_bytes(data)
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+    def _put(self, conn, data: bytes) -> str:
+        """Store bytes under their SHA-256 (once: the same bytes are the same row)."""
+        sha = hashlib.sha256(data).hexdigest()
+        conn.execute(_insert_blob(conn.dialect.name), {"sha256": sha, "data": data, "created_at": _now()})
+        return sha
+
+    def _blobs(self, shas: list[str]) -> dict[str, bytes]:
+        with self.reader.connect() as conn:
+            return dict(conn.execute(select(sign_blob.c.sha256, sign_blob.c.data).where(sign_blob.c.sha256.in_(shas))).all())
+
+    def read_many(self, rows: list[DocRow]) -> list[bytes | HocbaError]:
+        """Each row's stored bytes (one query), checked against their recorded SHA-256 (SIG-6: nothing changes
+        after freezing); an error in place of the bytes that are missing or changed."""
+        found = self._blobs(sorted({row.sha256 for row in rows}))
+        out: list[bytes | HocbaError] = []
+        for row in rows:
+            data = found.get(row.sha256)
+            if data is None:
+                out.append(InputError("sign_stored_missing", doc=row.doc_id))
+            elif hashlib.sha256(data).hexdigest() != row.sha256:
+                out.append(InputError("sign_stored_changed", doc=row.doc_id))
+            else:
+                out.append(data)
+        return out
 
     def read(self, row: DocRow) -> bytes:
-        """The stored bytes, checked against their recorded SHA-256 (SIG-6: nothing changes after freezing)."""
-        try:
-            data = (self.data_dir / row.file).read_bytes()
-        except OSError:
-            raise InputError("sign_stored_missing", doc=row.doc_id) from None
-        if hashlib.sha256(data).hexdigest() != row.sha256:
-            raise InputError("sign_stored_changed", doc=row.doc_id)
+        [data] = self.read_many([row])
+        if isinstance(data, HocbaError):
+            raise data
         return data
 
-    def path(self, row: DocRow) -> Path:
-        return self.data_dir / row.file
+    def evidence(self, row: DocRow) -> bytes | None:
+        """The sealed document's archive evidence (.p7s), if it has one."""
+        return self._blobs([row.evidence_sha256]).get(row.evidence_sha256) if row.evidence_sha256 else None
 
     # --- freeze ---
 
@@ -188,14 +203,10 @@ class SigningStore:
                     return "locked"
                 conn.execute(update(sign_document).where(c.doc_id == current.doc_id)
                              .values(state=REPLACED, updated_at=_now()))
-            doc_id = uuid.uuid4().hex
-            sha = hashlib.sha256(document).hexdigest()
-            relative = version_file(doc_id, FROZEN, sha)
-            self._write(relative, document)
             conn.execute(insert(sign_document).values(
-                doc_id=doc_id, record_key=record.key, ma_truong=record.ma_truong, nam_hoc=record.nam_hoc,
+                doc_id=uuid.uuid4().hex, record_key=record.key, ma_truong=record.ma_truong, nam_hoc=record.nam_hoc,
                 lop=record.lop, profile_id=profile_id, profile_version=profile_version, payload_sha256=payload,
-                state=FROZEN, sha256=sha, file=relative, created_at=_now(), updated_at=_now()))
+                state=FROZEN, sha256=self._put(conn, document), created_at=_now(), updated_at=_now()))
         return "replaced" if current is not None else "frozen"
 
     # --- queries ---
@@ -204,7 +215,7 @@ class SigningStore:
         c = sign_document.c
         query = (select(sign_document).where(c.state.in_(list(states_)), *selection.where())
                  .order_by(c.ma_truong, c.nam_hoc, c.lop, c.record_key))
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             return [DocRow.of(r) for r in conn.execute(query)]
 
     def awaiting(self, role: Role, selection: Selection) -> list[DocRow]:
@@ -222,40 +233,40 @@ class SigningStore:
         c = sign_document.c
         query = (select(c.lop, c.state, func.count()).where(c.state != REPLACED, *selection.where())
                  .group_by(c.lop, c.state))
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             return {(lop, state): n for lop, state, n in conn.execute(query)}
 
     # --- transitions ---
 
     def record_signatures(self, role: Role, signed: list["Signed"], *, cert_sha256: str, backend: str) -> list[bool]:
         """Advance each document to ``role.becomes`` with its new bytes, only if nobody moved it meanwhile
-        (compare-and-set on state and hash). One transaction for the lot; returns, per document, whether
-        it advanced."""
-        for item in signed:
-            item.file = version_file(item.row.doc_id, role.becomes, item.sha256)
-            self._write(item.file, item.document)
-            if item.evidence is not None:
-                self._write(item.file + ".p7s", item.evidence)
-        moved = []
+        (compare-and-set on state and hash, under the write lock: SQLite's BEGIN IMMEDIATE, FOR UPDATE
+        elsewhere). One transaction and a handful of statements for the lot; the new bytes are stored only
+        with the state change that points at them. Returns, per document, whether it advanced."""
+        if not signed:
+            return []
+        c = sign_document.c
+        now = _now()
         with self.engine.begin() as conn:
-            for item in signed:
-                row = item.row
-                ok = conn.execute(_ADVANCE, {
-                    "b_doc": row.doc_id, "b_state": row.state, "b_sha": row.sha256, "state": role.becomes,
-                    "sha256": item.sha256, "file": item.file, "pending_request": None, "updated_at": _now(),
-                    "evidence_file": item.file + ".p7s" if item.evidence is not None else None,
-                }).rowcount == 1
-                if ok:
-                    conn.execute(_ADD_SIGNATURE, {
-                        "doc_id": row.doc_id, "slot": role.slot, "cert_sha256": cert_sha256,
-                        "signing_time": item.signing_time, "signed_at": _now(), "backend": backend,
-                        "sha256_after": item.sha256})
-                moved.append(ok)
-        for item, ok in zip(signed, moved):
-            if not ok:  # someone else signed it first: keep their bytes, drop ours
-                (self.data_dir / item.file).unlink(missing_ok=True)
-                if item.evidence is not None:
-                    (self.data_dir / (item.file + ".p7s")).unlink(missing_ok=True)
+            current = {r.doc_id: (r.state, r.sha256) for r in conn.execute(
+                select(c.doc_id, c.state, c.sha256).where(c.doc_id.in_([i.row.doc_id for i in signed]))
+                .with_for_update())}
+            moved = [current.get(i.row.doc_id) == (i.row.state, i.row.sha256) for i in signed]
+            winners = [item for item, ok in zip(signed, moved) if ok]  # else someone else signed it first:
+            if winners:                                                 # keep their bytes, drop ours
+                conn.execute(_ADVANCE, [{
+                    "b_doc": i.row.doc_id, "b_state": i.row.state, "b_sha": i.row.sha256, "state": role.becomes,
+                    "sha256": i.sha256, "pending_request": None, "updated_at": now,
+                    "evidence_sha256": hashlib.sha256(i.evidence).hexdigest() if i.evidence else None,
+                } for i in winners])
+                blobs = {i.sha256: i.document for i in winners}
+                blobs.update({hashlib.sha256(i.evidence).hexdigest(): i.evidence for i in winners if i.evidence})
+                conn.execute(_insert_blob(conn.dialect.name),
+                             [{"sha256": sha, "data": data, "created_at": now} for sha, data in blobs.items()])
+                conn.execute(_ADD_SIGNATURE, [{
+                    "doc_id": i.row.doc_id, "slot": role.slot, "cert_sha256": cert_sha256,
+                    "signing_time": i.signing_time, "signed_at": now, "backend": backend, "sha256_after": i.sha256,
+                } for i in winners])
         return moved
 
     def mark_pending(self, row: DocRow, role: Role, request: dict) -> bool:
@@ -267,7 +278,7 @@ class SigningStore:
             )).values(state=pending_state(role), pending_request=json.dumps(request), updated_at=_now())).rowcount)
 
     def signatures(self, doc_id: str) -> list[dict]:
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(
                 select(sign_signature).where(sign_signature.c.doc_id == doc_id))]
 
@@ -334,7 +345,6 @@ class Signed:
     document: bytes
     signing_time: str
     evidence: bytes | None = None
-    file: str = ""
 
     @functools.cached_property
     def sha256(self) -> str:
@@ -368,11 +378,13 @@ async def sign_batch(store: SigningStore, rows: list[DocRow], role: Role, signer
     tsa = timestamper or (ev.PacedTimeStamper(settings.tsa_url) if last and settings.tsa_url else None)
     for part in _chunks(rows, chunk):
         jobs = []
-        for row in part:
+        for row, stored in zip(part, store.read_many(part)):
             try:
+                if isinstance(stored, HocbaError):
+                    raise stored
                 if role.key == "gvcn":
                     check_role_fit(role, cert, settings.rules, row.lop)
-                prepared = prepare_signature(store.read(row), role, signer, options=options,
+                prepared = prepare_signature(stored, role, signer, options=options,
                                              moment=_pending_moment(row, options.timezone))
             except HocbaError as exc:
                 result.refused[exc.key] += 1
@@ -414,6 +426,86 @@ async def sign_batch(store: SigningStore, rows: list[DocRow], role: Role, signer
     log.info("sign_batch_done", role=role.key, signed=result.signed, refused=result.refused_total,
              pending=result.pending, conflicts=result.conflicts, evidence=result.evidence)
     return result
+
+
+def sign_rows(store: SigningStore, rows: list[DocRow], role: Role, signer, settings: SigningSettings, *,
+              backend: str, workers: int = 1, tick: Callable[[int], None] = lambda n: None) -> BatchResult:
+    """Sign ``rows`` with one opened signer: :func:`sign_batch` in this process, or — for a signer that may
+    be used from forked processes (a key in memory, ``SignerBackend.parallel``) and a batch big enough to
+    pay for it — split over ``workers`` processes, so the XML work uses every core (brief 11 §2). Each
+    process signs its share with its own database connection; a step still only moves a document from the
+    state before it (compare-and-set), so the shares never overlap in effect."""
+    workers = min(workers, len(rows) // CHUNK)
+    if workers <= 1:
+        return asyncio.run(sign_batch(store, rows, role, signer, settings, backend=backend, tick=tick))
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("fork")  # the children inherit the opened signer: no second PIN
+    store.engine.dispose()  # no open database connection may cross the fork
+    shares = [rows[i::workers] for i in range(workers)]
+    pipes, processes = [], []
+    for share in shares:
+        parent_end, child_end = context.Pipe(duplex=False)
+        process = context.Process(target=_sign_share, args=(store, share, role, signer, settings, backend, child_end),
+                                  daemon=True)
+        process.start()
+        child_end.close()
+        pipes.append(parent_end)
+        processes.append(process)
+    progress = {pipe: 0 for pipe in pipes}
+    results, errors = [], []
+    open_pipes = list(pipes)
+    while open_pipes:
+        for pipe in wait(open_pipes):
+            try:
+                kind, value = pipe.recv()
+            except EOFError:  # the process died without a word
+                open_pipes.remove(pipe)
+                errors.append(HocbaError("sign_worker_died"))
+                continue
+            if kind == "tick":
+                progress[pipe] = value
+                tick(sum(progress.values()))
+                continue
+            open_pipes.remove(pipe)
+            (results if kind == "done" else errors).append(value)
+    for process in processes:
+        process.join()
+    if errors:
+        raise errors[0]  # what the other shares signed stays signed
+    return _merged(results)
+
+
+def _sign_share(store: SigningStore, rows: list[DocRow], role: Role, signer, settings: SigningSettings,
+                backend: str, pipe) -> None:
+    """One forked process's share of :func:`sign_rows`; reports ticks, then its result or its error."""
+    store.engine.dispose(close=False)  # never share the parent's database connections
+    try:
+        result = asyncio.run(sign_batch(store, rows, role, signer, settings, backend=backend,
+                                        tick=lambda n: pipe.send(("tick", n))))
+        pipe.send(("done", result))
+    except HocbaError as exc:
+        try:
+            pipe.send(("error", exc))
+        except Exception:  # noqa: BLE001 — an error class that does not pickle: its key and fields do
+            pipe.send(("error", HocbaError(exc.key, **exc.fields)))
+    except BaseException as exc:  # noqa: BLE001 — reported by type only: messages may quote personal data
+        log.error("sign_worker_failed", kind=type(exc).__name__)
+        pipe.send(("error", HocbaError("sign_worker_died")))
+    finally:
+        pipe.close()
+
+
+def _merged(results: list[BatchResult]) -> BatchResult:
+    total = BatchResult()
+    for r in results:
+        total.signed += r.signed
+        total.evidence += r.evidence
+        total.pending += r.pending
+        total.conflicts += r.conflicts
+        total.refused.update(r.refused)
+    return total
 
 
 def _pending_moment(row: DocRow, tz: dt.tzinfo) -> dt.datetime | None:

@@ -4,15 +4,18 @@ workstation with ``hocba sign``, export, ``hocba verify`` and xmlsec1 on what wa
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select, update
 from click.testing import CliRunner
 
 from connector.cli import cli
 from connector.sign.pki import config_snippet
+from connector.state import sign_blob
 from tests.sign.conftest import SLOTS, xmlsec1_verify
 
 
@@ -28,8 +31,7 @@ def school(tmp_path_factory, test_pki):
                    "--out", work / "school")
     assert result.exit_code == 0, result.output
     config = work / "config.toml"
-    snippet = config_snippet(test_pki).replace("[signing]\n", f'[signing]\ndata_dir = "{work / "signed"}"\n', 1)
-    config.write_text(f'[state]\nurl = "sqlite:///{work / "state.db"}"\n\n{snippet}', "utf-8")
+    config.write_text(f'[state]\nurl = "sqlite:///{work / "state.db"}"\n\n{config_snippet(test_pki)}', "utf-8")
     return work, config
 
 
@@ -99,10 +101,18 @@ def test_the_school_signs_its_transcripts(school, test_pki, tmp_path, profile_do
     assert "(SIG-GVCN)" in bad.output and "changed after signing" in bad.output
     assert "incomplete.xml: INCOMPLETE" in bad.output and "School seal" in bad.output
 
-    with sqlite3.connect(work / "state.db") as db:  # the workflow tables hold no personal data
-        dump = "\n".join(db.iterdump())
-    assert "sign_document" in dump and "SEALED" in dump
-    assert not [r.student.ho_ten for r, _ in profile_documents if r.student.ho_ten in dump]
+    with sqlite3.connect(work / "state.db") as db:  # the workflow's own tables hold no personal data …
+        rows = "\n".join(repr(r) for table in ("sign_document", "sign_signature")
+                         for r in db.execute(f"SELECT * FROM {table}"))  # noqa: S608 — fixed table names
+        blobs = {sha: data for sha, data in db.execute("SELECT sha256, data FROM sign_blob")}
+    assert "SEALED" in rows
+    assert not [r.student.ho_ten for r, _ in profile_documents if r.student.ho_ten in rows]
+    for file in files:  # … and the bytes stored are exactly the bytes delivered, with their evidence
+        data = file.read_bytes()
+        assert blobs[hashlib.sha256(data).hexdigest()] == data
+        evidence = file.with_name(file.name + ".p7s").read_bytes()
+        assert blobs[hashlib.sha256(evidence).hexdigest()] == evidence
+    assert oct((work / "state.db").stat().st_mode & 0o777) == "0o600"  # it holds the documents
 
 
 # --- the store, directly ------------------------------------------------------------------------------
@@ -115,11 +125,11 @@ def store(tmp_path, test_pki):
     from connector.state import StateStore
 
     config = Config(state_url=f"sqlite:///{tmp_path}/state.db", signing={
-        "data_dir": str(tmp_path / "signed"), "evidence": "none", "school_name": test_pki.school_name,
+        "evidence": "none", "school_name": test_pki.school_name,
         "principals": [f"sha256:{test_pki.principal.fingerprint}"],
         "homeroom": {c: f"sha256:{i.fingerprint}" for c, i in test_pki.gvcn.items()}})
     settings = SigningSettings.from_config(config)
-    return SigningStore(StateStore(config.state_url), settings.data_dir), settings
+    return SigningStore(StateStore(config.state_url)), settings
 
 
 def test_a_changed_record_replaces_an_unsigned_document_but_not_a_signed_one(store, profile_documents, signers):
@@ -147,7 +157,9 @@ def test_a_stored_file_changed_after_freezing_is_not_signed(store, profile_docum
     record, document = profile_documents[2]
     signing.freeze(record, document, "hocba-xmldsig-dscks", "0.1")
     [row] = signing.awaiting(role("gvcn"), Selection())
-    signing.path(row).write_bytes(document.replace(b"<Lop>", b"<Lop>X", 1))
+    with signing.engine.begin() as conn:  # someone edits the stored bytes behind hocba's back
+        conn.execute(update(sign_blob).where(sign_blob.c.sha256 == row.sha256)
+                     .values(data=document.replace(b"<Lop>", b"<Lop>X", 1)))
     result = asyncio.run(sign_batch(signing, [row], role("gvcn"), signers(f"gvcn-{record.lop}"), settings,
                                     backend="pkcs12"))
     assert result.signed == 0 and result.refused == {"sign_stored_changed": 1}
@@ -169,7 +181,8 @@ def test_two_signers_racing_for_one_document(store, profile_documents, signers):
     loser = Signed(row, versions[1] + b" ", "t2")
     second = signing.record_signatures(role("gvcn"), [loser], cert_sha256="a", backend="x")
     assert first == [True] and second == [False]
-    assert not (signing.data_dir / loser.file).exists()
+    with signing.engine.connect() as conn:  # the loser's bytes were never stored
+        assert conn.execute(select(sign_blob).where(sign_blob.c.sha256 == loser.sha256)).first() is None
     [now] = signing.rows(["SIGNED_GVCN"], Selection())
     assert signing.read(now) == versions[0]
     assert [s["slot"] for s in signing.signatures(row.doc_id)] == ["GVCN"]
@@ -276,3 +289,35 @@ def test_a_pending_remote_signature_is_prepared_again_with_the_same_bytes(store,
     assert phone.seen[0] == phone.seen[1]
     [done] = signing.rows(["SIGNED_GVCN"], Selection())
     assert done.pending_request is None
+
+
+def test_a_batch_split_over_processes_signs_every_document_once(store, profile_documents, signers, monkeypatch,
+                                                                tmp_path, test_pki):
+    """`sign_rows` with 2 forked processes (a pkcs12 key may be used after fork): every document advances
+    exactly once per role, the shares' results add up, progress counts them all, and the bytes verify."""
+    from connector.sign import workflow
+    from connector.sign.certs import fingerprint
+    from connector.sign.roles import role
+    from connector.sign.workflow import Selection, sign_rows
+
+    monkeypatch.setattr(workflow, "CHUNK", 2)  # 8 documents: big enough to split into shares of 2 chunks
+    signing, settings = store
+    for record, document in profile_documents:
+        signing.freeze(record, document, "hocba-xmldsig-dscks", "0.1")
+    teacher = signers(f"gvcn-{profile_documents[0][0].lop}")  # her certificate for every class: the test is
+    settings.rules.homeroom.update(  # about processes, not about who teaches which class
+        {r.lop: f"sha256:{fingerprint(teacher.signing_cert)}" for r, _ in profile_documents})
+    ticks = []
+    for key, signer in (("gvcn", teacher), ("hieu_truong", signers("hieu-truong")), ("don_vi", signers("con-dau"))):
+        rows = signing.awaiting(role(key), Selection())
+        result = sign_rows(signing, rows, role(key), signer, settings, backend="pkcs12", workers=2, tick=ticks.append)
+        assert (result.signed, result.refused_total, result.conflicts) == (len(profile_documents), 0, 0), key
+        assert ticks[-1] == len(profile_documents)
+    sealed = signing.rows(["SEALED"], Selection())
+    assert len(sealed) == len(profile_documents)
+    for row in sealed:
+        assert sorted(s["slot"] for s in signing.signatures(row.doc_id)) == sorted(SLOTS)
+    path = tmp_path / "sealed.xml"
+    path.write_bytes(signing.read(sealed[0]))
+    for slot in SLOTS:
+        assert xmlsec1_verify(path, slot, test_pki.pem("root-ca")).returncode == 0, slot
