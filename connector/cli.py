@@ -21,7 +21,7 @@ from connector.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ConfigError, Ho
 from connector.extract import Problem, Run
 from connector.i18n import default_lang, t
 from connector.log import get_logger, mask_secrets
-from connector.model import Envelope
+from connector.model import Envelope, RemovalNotice
 from connector.session import Session
 
 log = get_logger("hocba.cli")
@@ -257,6 +257,8 @@ def extract(source, plugin, sets, path, output, school, incremental, full_refres
                 if isinstance(message, Envelope):
                     sink.write(message)
                     tick(run.stats.records)
+                elif isinstance(message, RemovalNotice):
+                    sink.remove(message)
                 elif isinstance(message, Problem):
                     problems.append(message) if len(problems) < 1000 else None
         ok = True
@@ -267,7 +269,8 @@ def extract(source, plugin, sets, path, output, school, incremental, full_refres
     for p in problems:
         click.echo(p.message(lang), err=True)
     s = run.stats
-    click.echo(t("extract_done", lang, records=s.records, problems=s.problems, skipped=s.skipped), err=True)
+    click.echo(t("extract_done", lang, records=s.records, problems=s.problems, skipped=s.skipped,
+                 removals=s.removals), err=True)
     sys.exit(EXIT_USAGE if any(p.severity == "error" for p in problems) else EXIT_OK)
 
 

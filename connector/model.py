@@ -236,9 +236,27 @@ class Provenance(Model):
 
 
 class Envelope(Model):
+    """One line of an extraction's output: a student-year record with its provenance."""
+
     schema_version: Literal["0.1"] = SCHEMA_VERSION
+    kind: Literal["record"] = "record"
     provenance: Provenance
     payload: StudentYear
+
+
+class RemovalNotice(Model):
+    """One line of an extraction's output: the source says a student-year is gone. ``deleted``: the record
+    should not exist (removed or soft-deleted in the source); ``chuyen_di`` / ``thoi_hoc``: the student
+    transferred out or left during the year, after the record of that (partial) year, which stays valid."""
+
+    schema_version: Literal["0.1"] = SCHEMA_VERSION
+    kind: Literal["removal"] = "removal"
+    record_key: Text = Field(description="student_key|nam_hoc|ma_truong of the student-year")
+    reason: Literal["deleted", "chuyen_di", "thoi_hoc"]
+    source_system: Text
+    plugin: Text
+    plugin_version: Text
+    extracted_at: datetime
 
 
 def canonical_json(model: BaseModel) -> str:
@@ -250,13 +268,21 @@ def content_hash(payload: StudentYear) -> str:
     return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
 
 
+#: One line of ``hocba extract``'s JSON Lines output, told apart by ``kind``.
+OutputLine = Annotated[Union[Envelope, RemovalNotice], Field(discriminator="kind")]
+
+
 def json_schema() -> dict:
-    """The JSON Schema of an envelope (payload included), as exported to ``schemas/``."""
-    schema = Envelope.model_json_schema(mode="serialization")
+    """The JSON Schema of one output line (a record envelope, payload included, or a removal notice), as
+    exported to ``schemas/``."""
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(OutputLine).json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://hocba.invalid/schemas/canonical-{SCHEMA_VERSION}.json"
     schema["description"] = (
-        "hocba canonical transcript record (one student-year) in its provenance envelope. "
+        "One line of hocba's canonical JSON Lines: a transcript record (one student-year) in its provenance "
+        "envelope (kind \"record\"), or a notice that the source removed a student-year (kind \"removal\"). "
         "hocba's own model, not a ministry format."
     )
     return schema

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from connector.extract import Problem, Record, Run, SchoolInfo, Source
-from connector.model import Envelope, SecondaryAssessment, Semester, SecondarySubject, Student, StudentYear
+from connector.extract import Problem, Record, Removal, Run, SchoolInfo, Source
+from connector.model import Envelope, RemovalNotice, SecondaryAssessment, Semester, SecondarySubject, Student, StudentYear
 from connector.state import StateStore
 
 
@@ -24,6 +24,7 @@ class ListSource(Source):
 
     name = "list"
     rows: list[StudentYear] = []
+    removed: list[Removal] = []
     fail_after: int | None = None
 
     def discover(self):
@@ -34,6 +35,7 @@ class ListSource(Source):
             if self.fail_after is not None and n == self.fail_after:
                 raise RuntimeError("connection lost")
             yield Record(rec, source_record_id=str(n))
+        yield from self.removed
         yield Problem("where", file="x.csv", row=3, column="Điểm")
 
 
@@ -136,3 +138,40 @@ def test_jsonl_sink_file_appears_only_when_the_run_succeeds(tmp_path):
     good.write(envs[0])
     good.close(ok=True)
     assert out.read_text("utf-8").count("\n") == 1
+
+
+def test_removals_become_notices_and_a_deleted_record_is_forgotten(store):
+    """A deletion comes out as a notice, and the record's hash is forgotten, so it comes out again when the
+    source restores it; a student who left keeps their (partial-year) record's hash."""
+    rows = [year(i) for i in range(4)]
+    run(store, rows)
+    ListSource.removed = [Removal(rows[1].key, "deleted"), Removal(rows[2].key, "chuyen_di")]
+    try:
+        r = Run(ListSource({}), source_id="list:test", plugin="test", plugin_version="0", store=store)
+        notices = [m for m in r if isinstance(m, RemovalNotice)]
+        r.commit()
+    finally:
+        ListSource.removed = []
+    assert [(n.record_key, n.reason, n.kind, n.plugin) for n in notices] == [
+        (rows[1].key, "deleted", "removal", "test"), (rows[2].key, "chuyen_di", "removal", "test")]
+    assert r.stats.removals == 2
+    assert store.known_hash("list:test", rows[1].key) is None
+    assert store.known_hash("list:test", rows[2].key) is not None
+    _, again = run(store, rows)
+    assert [e.payload.key for e in again] == [rows[1].key]
+
+
+def test_jsonl_sink_writes_removal_notices_as_lines_of_their_own_kind(tmp_path):
+    import json
+    from datetime import datetime, timezone
+
+    from connector.deliver.jsonl import JsonlSink
+
+    out = tmp_path / "out.jsonl"
+    sink = JsonlSink({"path": str(out)})
+    sink.open()
+    sink.remove(RemovalNotice(record_key="HS1|2025-2026|79000001", reason="thoi_hoc", source_system="x",
+                              plugin="x", plugin_version="0", extracted_at=datetime.now(timezone.utc)))
+    sink.close(True)
+    [line] = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    assert (line["kind"], line["reason"], line["record_key"]) == ("removal", "thoi_hoc", "HS1|2025-2026|79000001")

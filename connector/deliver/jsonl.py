@@ -1,4 +1,5 @@
-"""Built-in ``jsonl`` sink: canonical JSON Lines, one envelope per line, to a file or stdout.
+"""Built-in ``jsonl`` sink: canonical JSON Lines, one envelope or removal notice per line (``kind``), to a
+file or stdout.
 
 A file is written beside its final name and renamed into place only when the run succeeds, so a
 failed run never leaves a half-written file that looks complete."""
@@ -12,12 +13,12 @@ from typing import IO
 
 from connector.deliver.sink import Sink
 from connector.hookspecs import hookimpl
-from connector.model import Envelope, canonical_json
+from connector.model import Envelope, RemovalNotice, canonical_json
 
 
 class JsonlSink(Sink):
     name = "jsonl"
-    description = "Canonical records as JSON Lines (one envelope per line)"
+    description = "Canonical records as JSON Lines (one envelope or removal notice per line)"
     config_schema = {
         "type": "object",
         "properties": {"path": {"type": "string", "description": "Output file, or - for standard output"}},
@@ -41,6 +42,9 @@ class JsonlSink(Sink):
     def write(self, envelope: Envelope) -> None:
         self._out.write(canonical_json(envelope))
         self._out.write("\n")
+
+    def remove(self, notice: RemovalNotice) -> None:
+        self.write(notice)
 
     def close(self, ok: bool) -> None:
         if self._final is None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from connector.extract.source import ALL_SCHOOLS, Problem, Record, Removal, Source, SourceState
 from connector.log import get_logger
-from connector.model import Envelope, Provenance, content_hash
+from connector.model import Envelope, Provenance, RemovalNotice, content_hash
 
 if TYPE_CHECKING:  # the state store (SQLAlchemy) is only imported by commands that use it
     from connector.state import StateStore
@@ -28,7 +28,7 @@ class Stats:
 
 
 class Run:
-    """One extraction from one source. Iterate it for envelopes, problems and removals; then call
+    """One extraction from one source. Iterate it for envelopes, problems and removal notices; then call
     :meth:`commit` once the output is safely stored (state never runs ahead of the data)."""
 
     def __init__(
@@ -51,8 +51,9 @@ class Run:
         self.run_id = store.new_run() if store else None
         self._cursor: str | None = None
         self._pending: list[tuple[str, str]] = []
+        self._forget: list[str] = []
 
-    def __iter__(self) -> Iterator[Envelope | Problem | Removal]:
+    def __iter__(self) -> Iterator[Envelope | Problem | RemovalNotice]:
         self._cursor = self.source.new_cursor()  # Singer's signpost: taken before reading
         extracted_at = datetime.now(timezone.utc)
         log.info("extract_start", source=self.source_id, plugin=self.plugin, incremental=bool(self.state.cursor))
@@ -72,7 +73,7 @@ class Run:
                 yield message
             elif isinstance(message, Removal):
                 self.stats.removals += 1
-                yield message
+                yield self._removal(message, extracted_at)
         self._flush()
         log.info("extract_end", source=self.source_id, records=self.stats.records, skipped=self.stats.skipped,
                  problems=self.stats.problems, removals=self.stats.removals)
@@ -100,6 +101,13 @@ class Run:
             payload=record.payload,
         )
 
+    def _removal(self, removal: Removal, extracted_at: datetime) -> RemovalNotice:
+        """A deleted record's hash is forgotten at commit, so the record comes out again if it comes back."""
+        if self.store and removal.reason == "deleted":
+            self._forget.append(removal.record_key)
+        return RemovalNotice(record_key=removal.record_key, reason=removal.reason, source_system=self.source.name,
+                             plugin=self.plugin, plugin_version=self.plugin_version, extracted_at=extracted_at)
+
     def _flush(self) -> None:
         if self.store and self._pending:
             self.store.stage(self.run_id, self.source_id, self._pending)
@@ -108,7 +116,7 @@ class Run:
     def commit(self) -> None:
         if self.store:
             self._flush()
-            self.store.commit_run(self.run_id, self.source_id, self._cursor, self.school)
+            self.store.commit_run(self.run_id, self.source_id, self._cursor, self.school, forget=self._forget)
 
     def abandon(self) -> None:
         if self.store:

@@ -179,11 +179,7 @@ def removal_problems(removal: Removal) -> list[str]:
 def payload_validator() -> jsonschema.Draft202012Validator:
     """Validator for one payload, built from the exported envelope schema (connector.model.json_schema)."""
     envelope = json_schema()
-    schema = {
-        "$schema": envelope["$schema"],
-        "$defs": envelope["$defs"],
-        **envelope["properties"]["payload"],
-    }
+    schema = {"$schema": envelope["$schema"], "$defs": envelope["$defs"], "$ref": "#/$defs/StudentYear"}
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 

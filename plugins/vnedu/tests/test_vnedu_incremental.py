@@ -42,8 +42,12 @@ def run(t, *args: str) -> tuple[int, list[dict], str]:
 
 
 def keys(lines: list[dict]) -> set[str]:
-    p = [line["payload"] for line in lines]
+    p = [line["payload"] for line in lines if line["kind"] == "record"]
     return {f"{x['student_key']}|{x['nam_hoc']}|{x['ma_truong']}" for x in p}
+
+
+def removals(lines: list[dict]) -> list[tuple[str, str]]:
+    return [(line["record_key"], line["reason"]) for line in lines if line["kind"] == "removal"]
 
 
 def change_scores(t, records) -> None:
@@ -66,6 +70,22 @@ def test_second_run_extracts_nothing_then_exactly_the_three_changed_student_year
     assert code == 0 and keys(third) == {r.key for r in changed}
     code, fourth, _ = run(school, "--incremental")
     assert fourth == []
+
+
+def test_a_deleted_student_year_comes_out_as_a_removal_and_again_as_a_record_when_restored(school):
+    """`hocba extract` writes the source's deletions into its output (kind "removal"), and forgets the
+    record's hash, so restoring it in the source brings the record out again."""
+    run(school, "--incremental")
+    gone = [r for r in school.records if r.ma_truong == SCHOOL_A][1]
+    flag = ("UPDATE hoc_sinh_lop e JOIN hoc_sinh h ON h.hoc_sinh_id = e.hoc_sinh_id SET e.da_xoa = :d "
+            "WHERE h.ma_hoc_sinh = :c")
+    school.execute(flag, d=1, c=gone.student.ma_hoc_sinh)
+    code, deleted, output = run(school, "--incremental")
+    assert code == 0 and keys(deleted) == set() and removals(deleted) == [(gone.key, "deleted")]
+    assert "1 removal notices" in output
+    school.execute(flag, d=0, c=gone.student.ma_hoc_sinh)
+    code, restored, _ = run(school, "--incremental")
+    assert code == 0 and keys(restored) == {gone.key} and removals(restored) == []
 
 
 def test_full_refresh_extracts_everything_again(school):
