@@ -434,7 +434,7 @@ def prepare_signature(document: bytes, role: Role, signer, *, options: SignOptio
         signer=info, signing_time=signing_time_text(moment, options), properties_ns=props_ns,
         transforms=options.reference_transforms,
     )
-    digests = {layout.data_id: _digest(c14n(layout.data, plain=plain))}
+    digests = {layout.data_id: _data_digest(layout, earlier, plain)}
     digests.update({e.get("Id"): _digest(c14n(e, plain=plain)) for e in earlier})
     signature = _new_signature_element(document, role, template, digests, plain)
     digests[own_object] = _digest(c14n(signature.find(f"{{{DS}}}Object"), plain=plain))
@@ -443,6 +443,23 @@ def prepare_signature(document: bytes, role: Role, signer, *, options: SignOptio
         if ref.get("URI") == f"#{own_object}":
             ref.find(f"{{{DS}}}DigestValue").text = digests[own_object]
     return PreparedSignature(document, template, digests, c14n(signed_info, plain=plain), template.signing_time)
+
+
+def _data_digest(layout: Layout, earlier: list[etree._Element], plain: bool) -> str:
+    """The data's digest as the first earlier signature recorded it (inclusive C14N, SHA-256: how hocba
+    signs), else computed. Reusing it is safe: the stored bytes match the hash recorded when that signature
+    was made, and if the data had been changed since, this signature would cover the old digest and fail
+    verification just as the earlier one does."""
+    for ref in earlier[0].iterfind(f"{{{DS}}}SignedInfo/{{{DS}}}Reference") if earlier else ():
+        if ref.get("URI") != f"#{layout.data_id}":
+            continue
+        transforms = [t.get("Algorithm") for t in ref.iterfind(f"{{{DS}}}Transforms/{{{DS}}}Transform")]
+        method = ref.find(f"{{{DS}}}DigestMethod")
+        value = ref.find(f"{{{DS}}}DigestValue")
+        if transforms in ([], [C14N]) and method is not None and method.get("Algorithm") == SHA256 \
+                and value is not None and value.text:
+            return value.text.strip()
+    return _digest(c14n(layout.data, plain=plain))
 
 
 def _new_signature_element(document: bytes, role: Role, template: SignatureTemplate, digests: dict[str, str],
