@@ -438,6 +438,7 @@ def sign_rows(store: SigningStore, rows: list[DocRow], role: Role, signer, setti
     workers = min(workers, len(rows) // CHUNK)
     if workers <= 1:
         return asyncio.run(sign_batch(store, rows, role, signer, settings, backend=backend, tick=tick))
+    import gc
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -445,14 +446,18 @@ def sign_rows(store: SigningStore, rows: list[DocRow], role: Role, signer, setti
     store.engine.dispose()  # no open database connection may cross the fork
     shares = [rows[i::workers] for i in range(workers)]
     pipes, processes = [], []
-    for share in shares:
-        parent_end, child_end = context.Pipe(duplex=False)
-        process = context.Process(target=_sign_share, args=(store, share, role, signer, settings, backend, child_end),
-                                  daemon=True)
-        process.start()
-        child_end.close()
-        pipes.append(parent_end)
-        processes.append(process)
+    gc.freeze()  # the children's garbage collector would otherwise touch, and so copy, every inherited page
+    try:
+        for share in shares:
+            parent_end, child_end = context.Pipe(duplex=False)
+            process = context.Process(target=_sign_share, daemon=True,
+                                      args=(store, share, role, signer, settings, backend, child_end))
+            process.start()
+            child_end.close()
+            pipes.append(parent_end)
+            processes.append(process)
+    finally:
+        gc.unfreeze()
     progress = {pipe: 0 for pipe in pipes}
     results, errors = [], []
     open_pipes = list(pipes)
