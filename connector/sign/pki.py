@@ -80,6 +80,15 @@ class TestPki:
     def pem(self, name: str) -> Path:
         return self.directory / f"{PREFIX}{name}.pem"
 
+    def signer(self, name: str):
+        """A pkcs12 signer of one identity (``gvcn-6A1``, ``hieu-truong``, ``con-dau`` …), loaded once."""
+        from connector.sign.keyfile import load_pkcs12_signer
+
+        cache = self.__dict__.setdefault("_signers", {})
+        if name not in cache:
+            cache[name] = load_pkcs12_signer(self.p12(name).read_bytes(), self.password, name)
+        return cache[name]
+
 
 def _key(key_type: str):
     if key_type == "ec":

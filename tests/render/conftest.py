@@ -15,7 +15,6 @@ from connector.render import pades
 from connector.render.pdf import render_pdf
 from connector.render.reader import read_page
 from connector.sign.certs import load_pem_certificates
-from connector.sign.keyfile import load_pkcs12_signer
 from connector.sign.pki import create_test_pki
 from connector.sign.pki_server import LocalPkiServer
 from connector.sign.roles import role
@@ -61,14 +60,7 @@ def roots(test_pki):
 @pytest.fixture(scope="session")
 def signers(test_pki):
     """name -> a pkcs12 signer of the test PKI (gvcn-4A2, gvcn-11A5, hieu-truong, con-dau)."""
-    cache = {}
-
-    def get(name: str):
-        if name not in cache:
-            cache[name] = load_pkcs12_signer(test_pki.p12(name).read_bytes(), test_pki.password, name)
-        return cache[name]
-
-    return get
+    return test_pki.signer
 
 
 def signer_name(default: str | None, lop: str) -> str:

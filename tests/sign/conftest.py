@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from connector.sign.keyfile import load_pkcs12_signer
 from connector.sign.pki import create_test_pki
 from connector.sign.pki_server import LocalPkiServer
 from connector.sign.roles import role
@@ -58,14 +57,7 @@ def test_pki(tmp_path_factory, pki_server):
 @pytest.fixture(scope="session")
 def signers(test_pki):
     """name -> a pkcs12 signer of the test PKI (gvcn-6A1 …, hieu-truong, con-dau, revoked-teacher)."""
-    cache = {}
-
-    def get(name: str):
-        if name not in cache:
-            cache[name] = load_pkcs12_signer(test_pki.p12(name).read_bytes(), test_pki.password, name)
-        return cache[name]
-
-    return get
+    return test_pki.signer
 
 
 @pytest.fixture(scope="session")
