@@ -20,9 +20,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import urllib.request
 from dataclasses import dataclass
 
-from asn1crypto import x509
+from asn1crypto import tsp, x509
+from pyhanko.sign.timestamps import TimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError, set_tsp_headers
 
 from connector.errors import HocbaError
 from connector.render.reader import RenderError, SignedPage
@@ -30,6 +33,8 @@ from connector.sign.roles import Role, roles
 
 #: DocMDP of the certification signature: later roles may sign the existing fields, nothing else.
 CERTIFY_FIRST = True
+#: Seconds the time-stamping authority has to answer one request (B-T).
+TSA_TIMEOUT = 10
 
 
 def field_names() -> list[str]:
@@ -122,31 +127,53 @@ async def sign_pdf(pdf: bytes, role: Role, signer, *, timestamper=None, name: st
     return out.getvalue()
 
 
+class ThreadedTimeStamper(TimeStamper):
+    """RFC 3161 over HTTP with the exchange in a worker thread. A batch prepares its PDFs on the event loop
+    (synchronous work: seconds for a class), so a request timed on the loop (aiohttp) timed out while the
+    answer waited for the loop, not for the TSA; here ``timeout`` is the TSA's own time."""
+
+    def __init__(self, url: str, timeout: float):
+        super().__init__()
+        self.url, self.timeout = url, timeout
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        return await asyncio.to_thread(_post_tsa_request, self.url, req.dump(), self.timeout)
+
+
+def _post_tsa_request(url: str, body: bytes, timeout: float) -> tsp.TimeStampResp:
+    request = urllib.request.Request(url, data=body, headers=set_tsp_headers({}), method="POST")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # like aiohttp: no proxy from the env
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            content_type, answer = response.headers.get("Content-Type"), response.read()
+    except OSError as exc:  # URLError, HTTPError, timeouts, refused connections
+        raise TimestampRequestError("Error while contacting timestamp service") from exc
+    if content_type != "application/timestamp-reply":
+        raise TimestampRequestError("Timestamp server response is malformed")
+    return tsp.TimeStampResp.load(answer)
+
+
 async def sign_many(items: list[tuple[str, bytes]], role: Role, signer, *, tsa_url: str | None = None,
                     chunk: int = 64) -> list[bytes | HocbaError]:
     """Sign several PDFs for one role, ``chunk`` at a time concurrently (a remote signer batches the
     hashes that arrive together under one authorisation). Per item: the signed bytes or the refusal."""
-    import aiohttp
     from pyhanko.sign.general import SigningError as PyHankoSigningError
-    from pyhanko.sign.timestamps import HTTPTimeStamper
-    from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
     async def one(name: str, pdf: bytes, timestamper) -> bytes | HocbaError:
         try:
             return await sign_pdf(pdf, role, signer, timestamper=timestamper, name=name)
         except HocbaError as exc:  # order, a backend's own refusal (SignerError) …
             return exc
-        except (TimestampRequestError, aiohttp.ClientError, OSError) as exc:
+        except (TimestampRequestError, OSError) as exc:
             return RenderError("render_tsa_failed", file=name, kind=type(exc).__name__)
         except PyHankoSigningError as exc:
             return RenderError("render_pdf_sign_failed", file=name, kind=type(exc).__name__)
 
+    timestamper = ThreadedTimeStamper(tsa_url, TSA_TIMEOUT) if tsa_url else None
     results: list[bytes | HocbaError] = []
-    async with aiohttp.ClientSession() as session:  # owned here: no "unclosed session" (pitfall 4)
-        timestamper = HTTPTimeStamper(tsa_url, timeout=10, session=session) if tsa_url else None
-        for start in range(0, len(items), chunk):
-            part = items[start:start + chunk]
-            results.extend(await asyncio.gather(*(one(n, p, timestamper) for n, p in part)))
+    for start in range(0, len(items), chunk):
+        part = items[start:start + chunk]
+        results.extend(await asyncio.gather(*(one(n, p, timestamper) for n, p in part)))
     return results
 
 

@@ -38,6 +38,33 @@ REASONS = {"key_compromise": x509.ReasonFlags.key_compromise, "unspecified": x50
 VALIDITY = dt.timedelta(days=7)  # nextUpdate of OCSP answers and CRLs
 
 
+class _TimeStamper(DummyTimeStamper):
+    """pyHanko's testing TSA with its key loaded once. ``DummyTimeStamper`` parses the key again for every
+    answer (~70 ms of RSA key checks: most of the time a school's batch spent being time-stamped). The
+    method below is pyHanko 0.38's ``_sign_tst_info`` with the loaded key (the test PKI's TSA key is RSA)."""
+
+    def __init__(self, key, **kwargs):
+        super().__init__(**kwargs)
+        self._key = key
+
+    def _sign_tst_info(self, tst_info_data: bytes, md_algorithm: str, when: dt.datetime):
+        from asn1crypto import cms, core
+        from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+        from pyhanko.sign.general import as_signing_certificate, simple_cms_attribute
+        from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+        digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
+        digest.update(tst_info_data)
+        signed_attrs = cms.CMSAttributes([
+            simple_cms_attribute("content_type", "tst_info"),
+            simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(when)})),
+            simple_cms_attribute("signing_certificate", as_signing_certificate(self.tsa_cert)),
+            simple_cms_attribute("message_digest", digest.finalize()),
+        ])
+        signature = self._key.sign(signed_attrs.dump(), PKCS1v15(), get_pyca_cryptography_hash(md_algorithm.upper()))
+        return signature, signed_attrs
+
+
 class _Responder:
     """The loaded test PKI and the answers it gives."""
 
@@ -48,8 +75,8 @@ class _Responder:
         self.ocsp = load_identity(directory, "ocsp", password)
         tsa = load_identity(directory, "tsa", password)
         chain = [translate_pyca_cryptography_cert_to_asn1(c) for c in (self.issuing.cert, self.root.cert)]
-        self.timestamper = DummyTimeStamper(
-            tsa_cert=translate_pyca_cryptography_cert_to_asn1(tsa.cert),
+        self.timestamper = _TimeStamper(
+            tsa.key, tsa_cert=translate_pyca_cryptography_cert_to_asn1(tsa.cert),
             tsa_key=translate_pyca_cryptography_key_to_asn1(tsa.key),
             certs_to_embed=SimpleCertificateStore.from_certs(chain),
         )

@@ -97,3 +97,28 @@ def test_an_unreachable_tsa_is_a_clear_refusal(rendered, signers):
     [result] = asyncio.run(pades.sign_many([("x.pdf", unsigned)], role("gvcn"), signers("gvcn-11A5"),
                                            tsa_url="http://127.0.0.1:9/tsa"))
     assert isinstance(result, RenderError) and result.key == "render_tsa_failed"
+
+
+def test_a_busy_batch_does_not_time_out_its_time_stamps(rendered, test_pki, pki_server, roots, monkeypatch):
+    """A batch prepares its PDFs on the event loop (synchronous work: seconds for a class). The TSA's answer
+    to the first PDF must not be timed out while the loop prepares the others (148 PDFs of the demo school
+    lost 25 time-stamps that way)."""
+    import time
+
+    from connector.sign.keyfile import load_pkcs12_signer
+
+    monkeypatch.setattr(pades, "TSA_TIMEOUT", 1)
+    signer = load_pkcs12_signer(test_pki.p12("gvcn-11A5").read_bytes(), test_pki.password, "gvcn-11A5")
+    sign_raw = signer.async_sign_raw
+
+    async def busy_sign_raw(data, digest_algorithm, dry_run=False):
+        time.sleep(0.4)  # holds the event loop, like preparing the next PDF of the batch
+        return await sign_raw(data, digest_algorithm, dry_run)
+
+    signer.async_sign_raw = busy_sign_raw
+    _, unsigned = rendered["thpt_lop11_kiem_tra_lai"]
+    results = asyncio.run(pades.sign_many([(f"{i}.pdf", unsigned) for i in range(6)], role("gvcn"), signer,
+                                          tsa_url=f"{pki_server.url}/tsa"))
+    assert all(isinstance(r, bytes) for r in results), results
+    [status] = verify(results[0], roots)
+    assert status.ok and status.timestamp is not None
