@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from connector.extract import Record, Removal
+from connector.extract import Record
+from connector.model import RemovalNotice
 from connector.extract.runner import Run
 from connector.model import canonical_json
 from connector.state import StateStore
@@ -138,7 +139,7 @@ def _run(store: StateStore, config: dict, *, full_refresh: bool = False) -> tupl
     finally:
         run.source.close()
     return ([m.payload.key for m in out if hasattr(m, "payload")],
-            [m for m in out if isinstance(m, Removal)])
+            [m for m in out if isinstance(m, RemovalNotice)])
 
 
 @pytest.mark.parametrize("kind", ["mariadb", "postgresql"])
