@@ -96,17 +96,29 @@ def handle_errors(fn: Callable) -> Callable:
 
 @contextmanager
 def progress(label: str, enabled: bool | None = None):
-    """A live counter with rate on a terminal; nothing when output is piped or logged."""
+    """A live counter with rate on a terminal; nothing when output is piped or logged. Redrawn from the
+    caller's ticks (at most 10 times a second), not by a thread of its own: a command may fork (parallel
+    signing), and a thread caught writing to the terminal would leave its lock held in the child."""
     enabled = sys.stderr.isatty() if enabled is None else enabled
     if not enabled:
         yield lambda n: None
         return
+    import time
+
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,}"),
-                  TimeElapsedColumn(), transient=True) as bar:
+                  TimeElapsedColumn(), transient=True, auto_refresh=False) as bar:
         task = bar.add_task(label, total=None)
-        yield lambda n: bar.update(task, completed=n)
+        last = [0.0]
+
+        def tick(n: int) -> None:
+            bar.update(task, completed=n)
+            if time.monotonic() - last[0] >= 0.1:
+                last[0] = time.monotonic()
+                bar.refresh()
+
+        yield tick
 
 
 class HocbaGroup(click.Group):
