@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent set-up used by `make demo`, `make test` and `make bench`:
 #  1. Debian packages listed in scripts/system-packages.txt that are missing (apt-get; needs root);
-#  2. .venv with the core and the three plugins installed editable, re-done when a pyproject changes.
+#  2. .venv with the core and the three plugins installed editable (vnedu with its C driver, mysqlclient),
+#     re-done when a pyproject changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,6 @@ fi
 if [[ ! -f $stamp ]] || [[ -n $(find "${inputs[@]}" -newer "$stamp" 2>/dev/null) ]]; then
   echo "bootstrap: installing hocba and its plugins into .venv"
   .venv/bin/python -m pip install -q --upgrade pip 2>/dev/null || true
-  .venv/bin/python -m pip install -q -e '.[test]' -e plugins/csv -e plugins/vnedu -e plugins/smas
+  .venv/bin/python -m pip install -q -e '.[test]' -e plugins/csv -e 'plugins/vnedu[c-driver]' -e plugins/smas
   touch "$stamp"
 fi

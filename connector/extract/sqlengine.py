@@ -26,6 +26,11 @@ TIMEOUT_ARGS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "psycopg2": ("connect_timeout", ()),
 }
 
+#: DBAPI drivers written in C, which release the interpreter lock while they wait for the server: reading the
+#: next page on a second thread then overlaps the assembly of this one (SqlSource ``read_ahead`` default).
+#: pymysql is pure Python: its parsing would compete with the assembly for the lock, so it reads in turn.
+READ_AHEAD_DRIVERS = frozenset({"mysqldb", "mariadbconnector", "pyodbc", "psycopg", "psycopg2"})
+
 #: Statements run on every new connection so the session cannot write, even if the account could.
 READ_ONLY_SESSION: dict[str, tuple[str, ...]] = {
     "mysql": ("SET SESSION TRANSACTION READ ONLY",),

@@ -62,6 +62,8 @@ class ChildSpec:
     parent: str  # logical column of ``table`` holding the root key
     order: tuple[str, ...]
     joins: tuple[Join, ...] = ()
+    #: ("table", "column") the assembler reads; None = every mapped column of the table and its joins.
+    read: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass
@@ -169,12 +171,15 @@ class Mapping:
         return out
 
     def child_columns(self, child: ChildSpec) -> list[tuple[str, Any]]:
-        """What a child query reads: its mapped columns and its joins', without change times and deleted
+        """What a child query reads: the columns its ``read`` list names (default: its mapped columns and
+        its joins'), always the parent column (rows are grouped by it), never change times and deleted
         flags (both only filter)."""
+        wanted = None if child.read is None else {*child.read, (child.table, child.parent)}
         out = []
         for t in [child.table] + [j.table for j in child.joins]:
             skip = {self.specs[t].changed, self.specs[t].deleted}
-            out += [(f"{t}.{c}", self.tables[t].c[c]) for c in self.specs[t].columns if c not in skip]
+            out += [(f"{t}.{c}", self.tables[t].c[c]) for c in self.specs[t].columns
+                    if c not in skip and (wanted is None or (t, c) in wanted)]
         return out
 
     def child_from(self, child: ChildSpec):
@@ -235,9 +240,9 @@ class Mapping:
         if not steps:
             return None
         if len(steps) == 1:
-            return steps[0]
+            return _memoised(steps[0])
         first, second = steps
-        return lambda value: second(first(value))
+        return _memoised(lambda value: second(first(value)))
 
     def vendor_name(self, logical: str) -> tuple[str, str | None]:
         """("hoc_sinh", "ngay_sinh") for "student.ngay_sinh" (what a Problem names)."""
@@ -269,19 +274,40 @@ def _lookup(table: dict[str, Any]) -> Callable[[Any], Any]:
     """Vendor value → canonical; a value the table does not know is kept as found (as text), so the
     validator reports it instead of hocba guessing."""
 
-    seen: dict[Any, Any] = {}  # raw value → result: a column holds few distinct values
-
     def convert(value: Any) -> Any:
-        try:
-            return seen[value]
-        except KeyError:
-            text = None if value is None else str(value)
-            result = seen[value] = None if text is None else table.get(text, text)
-            return result
-        except TypeError:  # an unhashable driver value
-            return table.get(str(value), str(value))
+        if value is None:
+            return None
+        text = str(value)
+        return table.get(text, text)
 
     return convert
+
+
+#: Distinct values a converter remembers (a column of codes, years or scores holds few of them).
+MEMO_MAX = 4096
+
+
+def _memoised(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert`` remembering its result per raw text or integer: a column holds few distinct codes,
+    years and scores, and each row would otherwise parse them again. Only ``str`` and ``int`` values are
+    remembered, keyed by their exact type: other values could be equal without being the same (the
+    Decimals 8.0 and 8, the integer 1 and True), and normalisers keep a value's exact form. A value that
+    cannot be converted raises each time it is met."""
+    seen: dict[type, dict[Any, Any]] = {str: {}, int: {}}
+
+    def memo(value: Any) -> Any:
+        known = seen.get(type(value))
+        if known is None:
+            return convert(value)
+        try:
+            return known[value]
+        except KeyError:
+            result = convert(value)
+            if len(known) < MEMO_MAX:
+                known[value] = result
+            return result
+
+    return memo
 
 
 def _import(ref: str, path: Path) -> Callable:
@@ -345,7 +371,10 @@ def _parse(path: Path, data: dict) -> Mapping:
                                    raw.get("deleted_when", True))
     root = data.get("root", {})
     children = {
-        name: ChildSpec(name, c["table"], c["parent"], tuple(c.get("order", ())), _joins(c.get("joins"), f"[children.{name}].joins", path))
+        name: ChildSpec(name, c["table"], c["parent"], tuple(c.get("order", ())),
+                        _joins(c.get("joins"), f"[children.{name}].joins", path),
+                        None if c.get("read") is None else
+                        tuple(_ref(r, f"[children.{name}].read", path) for r in c["read"]))
         for name, c in data.get("children", {}).items()
     }
     mapping = Mapping(
@@ -392,6 +421,11 @@ def _check_references(m: Mapping) -> None:
         for j in child.joins:
             need(j.left, f"[children.{child.name}].joins")
             need(j.right, f"[children.{child.name}].joins")
+        for ref in child.read or ():
+            need(ref, f"[children.{child.name}].read")
+            if ref[0] not in {child.table, *(j.table for j in child.joins)}:
+                raise MappingError(f"{name}: [children.{child.name}].read: {ref[0]}.{ref[1]} is not a column of "
+                                   f"{child.table} or a table it joins")
     for key, ref in m.discover.items():
         need(ref, f"[discover].{key}")
     for spec in m.specs.values():

@@ -22,6 +22,7 @@ from typing import Any
 
 from connector import catalogue
 from connector.extract.sql import Item
+from connector.extract.sqlmapping import MEMO_MAX
 from connector.model import PRIMARY_PERIODS, StudentYear, record_key as make_record_key
 from connector.normalise import BadValue, is_score_text, score
 
@@ -39,15 +40,26 @@ def _code(list_name: str, value: Any) -> str | None:
     """A code normalised through its code list (kept as found when unknown); blank is no value."""
     if value is None or value == "":
         return None
-    return _CODES[list_name].normalise(str(value))
+    return _CODES[list_name](value)
 
 
 class _CodeLists(dict):
-    """catalogue.code_list by name, looked up once."""
+    """Per code list, its normaliser remembering each spelling met (a column holds a handful)."""
 
     def __missing__(self, name: str):
-        self[name] = catalogue.code_list(name)
-        return self[name]
+        code_list, seen = catalogue.code_list(name), {}
+
+        def normalise(value: Any) -> str:
+            try:
+                return seen[value]
+            except KeyError:
+                result = code_list.normalise(str(value))
+                if len(seen) < MEMO_MAX and type(value) is str:
+                    seen[value] = result
+                return result
+
+        self[name] = normalise
+        return normalise
 
 
 _CODES = _CodeLists()
@@ -59,7 +71,6 @@ def assemble(item: Item) -> StudentYear:
     build = FRAMEWORKS.get(framework)
     if build is None:
         raise BadValue("source_value_invalid", column="enrolment.framework", value=framework)
-    result = _result(r)
     data = {
         "student_key": student_key(r),
         "student": _student(r, item.options.get("include_personal_id", False)),
@@ -74,13 +85,13 @@ def assemble(item: Item) -> StudentYear:
         "nghi_co_phep": r["enrolment.nghi_co_phep"],
         "nghi_khong_phep": r["enrolment.nghi_khong_phep"],
         "co_khuyet_tat_khong_danh_gia": bool(r["enrolment.co_khuyet_tat_khong_danh_gia"]),
-        "duoc_len_lop": result["duoc_len_lop"],
-        "hoan_thanh_chuong_trinh_lop": result["hoan_thanh_chuong_trinh_lop"],
-        "nhan_xet_gvcn": result["nhan_xet_gvcn"],
+        "duoc_len_lop": r["result.duoc_len_lop"],
+        "hoan_thanh_chuong_trinh_lop": r["result.hoan_thanh_chuong_trinh_lop"],
+        "nhan_xet_gvcn": r["result.nhan_xet_gvcn"],
         "chuc_vu_giam_hieu": r["transcript.chuc_vu_giam_hieu"],
         "dia_danh_phat_hanh": r["transcript.dia_danh_phat_hanh"],
         "ngay_ky": r["transcript.ngay_ky"],
-        "danh_gia": build(item, result),
+        "danh_gia": build(item, r),
     }
     return StudentYear.model_validate(data)
 
@@ -102,15 +113,10 @@ def _student(r: dict[str, Any], include_personal_id: bool) -> dict[str, Any]:
     }
 
 
-def _result(r: dict[str, Any]) -> dict[str, Any]:
-    """The year-result row without its table prefix (all None when the system has none yet)."""
-    return {k.removeprefix("result."): v for k, v in r.items() if k.startswith("result.")}
-
-
 # --- TT27 -----------------------------------------------------------------------------------------------
 
 
-def _primary(item: Item, result: dict[str, Any]) -> dict[str, Any]:
+def _primary(item: Item, r: dict[str, Any]) -> dict[str, Any]:
     kinds = item.mapping.options["criteria_kinds"]
     lists: dict[str, list] = {"mon_hoc": [], "pham_chat": [], "nang_luc": []}
     for row in item.children["primary"]:
@@ -127,22 +133,34 @@ def _primary(item: Item, result: dict[str, Any]) -> dict[str, Any]:
         else:
             lists[kind].append({"ma": row["subject.mon"], "muc_dat": muc_dat, "nhan_xet": row["primary.nhan_xet"]})
     separator = item.mapping.options.get("list_separator", ";")
-    rewards = [_code("tt27_khen_thuong", part.strip()) for part in (result["khen_thuong"] or "").split(separator)
+    rewards = [_code("tt27_khen_thuong", part.strip()) for part in (r["result.khen_thuong"] or "").split(separator)
                if part.strip()]
     return {
         "framework": "TT27",
         **lists,
-        "ket_qua": _code("tt27_ket_qua", result["ket_qua"]),
+        "ket_qua": _code("tt27_ket_qua", r["result.ket_qua"]),
         "khen_thuong": rewards,
-        "hoan_thanh_chuong_trinh_tieu_hoc": result["hoan_thanh_chuong_trinh_tieu_hoc"],
+        "hoan_thanh_chuong_trinh_tieu_hoc": r["result.hoan_thanh_chuong_trinh_tieu_hoc"],
     }
 
 
 # --- TT22 -----------------------------------------------------------------------------------------------
 
 
-#: JSON numbers straight into Decimal with their digits as written ("8.0" stays 8.0); one decoder reused.
-_BOOKS = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal)
+class _Numbers(dict):
+    """JSON number text → Decimal with its digits as written ("8.0" stays 8.0), each text converted once:
+    grade books repeat a few dozen scores."""
+
+    def __missing__(self, text: str) -> Decimal:
+        value = Decimal(text)
+        if len(self) < MEMO_MAX:
+            self[text] = value
+        return value
+
+
+_NUMBERS = _Numbers()
+#: One decoder reused; its numbers go through the dict above.
+_BOOKS = json.JSONDecoder(parse_float=_NUMBERS.__getitem__, parse_int=_NUMBERS.__getitem__)
 
 
 def _books(rows: list[dict[str, Any]]) -> list[Any]:
@@ -166,7 +184,10 @@ def _split(values: Any, field: str) -> tuple[list[Decimal], list[str]]:
     written as an object ({"diem": 8}, the API's shape) is read through ``field``."""
     if type(values) is not list:
         raise _bad_book()
-    if all(type(v) is Decimal for v in values):  # the usual case
+    for v in values:
+        if type(v) is not Decimal:
+            break
+    else:  # the usual case: scores only
         return values, []
     scores, comments = [], []
     for v in values:
@@ -174,35 +195,57 @@ def _split(values: Any, field: str) -> tuple[list[Decimal], list[str]]:
             v = v.get(field)
         if type(v) is Decimal:
             scores.append(v)
-        elif isinstance(v, str) and is_score_text(v.strip()):
-            scores.append(score(v))
         elif isinstance(v, str):
-            comments.append(_code("tt22_nhan_xet", v))
+            is_score, value = _mark(v)
+            (scores if is_score else comments).append(value)
         else:
             raise _bad_book(v)
     return scores, comments
 
 
+def _mark(text: str) -> tuple[bool, Any]:
+    """(True, score) for a score written as text ("7,5"), else (False, Đ/CĐ code); remembered per text."""
+    try:
+        return _MARKS[text]
+    except KeyError:
+        found = (True, score(text)) if is_score_text(text.strip()) else (False, _code("tt22_nhan_xet", text))
+        if len(_MARKS) < MEMO_MAX:
+            _MARKS[text] = found
+        return found
+
+
+_MARKS: dict[str, tuple[bool, Any]] = {}
+
+
 def _semester(row: dict[str, Any], book: Any, keys: dict[str, str], field: str) -> dict[str, Any]:
-    """One semester: numbers to tx/gk/ck, Đ/CĐ to tx_nx/gk_nx/ck_nx (each kept where it was found)."""
+    """One semester: numbers to tx/gk/ck, Đ/CĐ to tx_nx/gk_nx/ck_nx (each kept where it was found).
+    Only what was found is set: the model's defaults (no score, no comment) fill the rest."""
     if type(book) is not dict:
         raise _bad_book()
+    out: dict[str, Any] = {"tb": row["semester.tb"]}
     kq_nx = row["semester.kq_nx"]
-    out: dict[str, Any] = {"tx": [], "tx_nx": [], "gk": None, "gk_nx": None, "ck": None, "ck_nx": None,
-                           "tb": row["semester.tb"], "kq_nx": kq_nx if kq_nx is None else _code("tt22_nhan_xet", kq_nx)}
+    if kq_nx is not None:
+        out["kq_nx"] = _code("tt22_nhan_xet", kq_nx)
     for key, values in book.items():
         name = keys.get(key)
         if name is None:  # a legacy key (M, P, V, HK) in a TT22 year
             raise _bad_book(key)
         scores, comments = _split(values, field)
         if name == "tx":
-            out["tx"], out["tx_nx"] = scores, comments
+            out["tx"] = scores
+            if comments:
+                out["tx_nx"] = comments
         elif len(scores) > 1 or len(comments) > 1:
             raise _bad_book(key)
         else:
-            out[name] = scores[0] if scores else None
-            out[f"{name}_nx"] = comments[0] if comments else None
+            if scores:
+                out[name] = scores[0]
+            if comments:
+                out[_COMMENT_FIELD[name]] = comments[0]
     return out
+
+
+_COMMENT_FIELD = {"gk": "gk_nx", "ck": "ck_nx"}
 
 
 def _subjects(item: Item) -> dict[str, dict[str, Any]]:
@@ -213,19 +256,26 @@ def _subjects(item: Item) -> dict[str, dict[str, Any]]:
         subjects[row["subject.mon"]] = {"mon": row["subject.mon"], "_year": row, "_terms": []}
     rows = item.children["semester"]
     for row, book in zip(rows, _books(rows)):
-        subject = subjects.setdefault(row["subject.mon"], {"mon": row["subject.mon"], "_year": None, "_terms": []})
+        mon = row["subject.mon"]
+        subject = subjects.get(mon)
+        if subject is None:
+            subject = subjects[mon] = {"mon": mon, "_year": None, "_terms": []}
         term = row["semester.hoc_ky"]
-        if term not in ("hk1", "hk2"):
+        if term != "hk1" and term != "hk2":
             raise BadValue("source_value_invalid", column="semester.hoc_ky", value=term)
         subject["_terms"].append((term, row, book))
     return subjects
 
 
-def _secondary(item: Item, result: dict[str, Any]) -> dict[str, Any]:
-    keys, field = item.mapping.options["score_keys"], item.mapping.options.get("score_field", "diem")
+_NO_YEAR_ROW: dict[str, Any] = {}
+
+
+def _secondary(item: Item, r: dict[str, Any]) -> dict[str, Any]:
+    options = item.mapping.options
+    keys, field = options["score_keys"], options.get("score_field", "diem")
     subjects = []
     for subject in _subjects(item).values():
-        year = subject["_year"] or {}
+        year = subject["_year"] or _NO_YEAR_ROW
         entry = {
             "mon": subject["mon"],
             "so_tiet": year.get("subject_year.so_tiet"),
@@ -241,23 +291,25 @@ def _secondary(item: Item, result: dict[str, Any]) -> dict[str, Any]:
         subjects.append(entry)
 
     def terms(prefix: str) -> dict[str, Any]:
-        return {part: _code("tt22_ket_qua", result[f"{prefix}_{part}"]) for part in ("hk1", "hk2", "ca_nam", "sau_he")}
+        return {"hk1": _code("tt22_ket_qua", r[prefix + "_hk1"]), "hk2": _code("tt22_ket_qua", r[prefix + "_hk2"]),
+                "ca_nam": _code("tt22_ket_qua", r[prefix + "_ca_nam"]),
+                "sau_he": _code("tt22_ket_qua", r[prefix + "_sau_he"])}
 
     return {
         "framework": "TT22",
         "mon_hoc": subjects,
-        "hoc_tap": terms("hoc_tap"),
-        "ren_luyen": terms("ren_luyen"),
-        "kiem_tra_lai": bool(result["kiem_tra_lai"]),
-        "ren_luyen_he": bool(result["ren_luyen_he"]),
-        "danh_hieu": _code("tt22_danh_hieu", result["danh_hieu"]),
+        "hoc_tap": terms("result.hoc_tap"),
+        "ren_luyen": terms("result.ren_luyen"),
+        "kiem_tra_lai": bool(r["result.kiem_tra_lai"]),
+        "ren_luyen_he": bool(r["result.ren_luyen_he"]),
+        "danh_hieu": _code("tt22_danh_hieu", r["result.danh_hieu"]),
     }
 
 
 # --- legacy (read for history only) ----------------------------------------------------------------------
 
 
-def _legacy(item: Item, result: dict[str, Any]) -> dict[str, Any]:
+def _legacy(item: Item, r: dict[str, Any]) -> dict[str, Any]:
     field = item.mapping.options.get("score_field", "diem")
     subjects = []
     for subject in _subjects(item).values():
@@ -275,9 +327,9 @@ def _legacy(item: Item, result: dict[str, Any]) -> dict[str, Any]:
     return {
         "framework": "LEGACY",
         "mon_hoc": subjects,
-        "hoc_luc": result["hoc_tap_ca_nam"],
-        "hanh_kiem": result["ren_luyen_ca_nam"],
-        "danh_hieu": result["danh_hieu"],
+        "hoc_luc": r["result.hoc_tap_ca_nam"],
+        "hanh_kiem": r["result.ren_luyen_ca_nam"],
+        "danh_hieu": r["result.danh_hieu"],
     }
 
 

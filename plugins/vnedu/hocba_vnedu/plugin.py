@@ -34,7 +34,8 @@ class VneduSource(SqlSource):
         "legacy years (M/P/V/HK scores) are read as history, never emitted as a new Học bạ số",
     )
     mappings = MAPPINGS
-    default_driver = "mysql+pymysql"
+    # mysqlclient (C; the c-driver extra) when installed: its rows cost a fraction of pymysql's CPU.
+    default_driver = ("mysql+mysqldb", "mysql+pymysql")
     default_port = 3306
     default_query = {"charset": "utf8mb4"}
 

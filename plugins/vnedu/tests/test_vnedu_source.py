@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from connector.errors import SourceError
-from connector.extract import Problem
+from connector.extract import Problem, Record, Removal, SourceState
 from connector.model import canonical_json
 from connector.synth import generate_school
 
@@ -131,6 +131,23 @@ def test_host_port_database_user_settings_read_the_same(tenant, extracted):
     records, _, _ = extract(config, school=SCHOOLS[0][4])
     assert {k: canonical_json(r.payload) for k, r in records.items()} == {
         k: canonical_json(r.payload) for k, r in extracted[0].items() if r.payload.ma_truong == SCHOOLS[0][4]}
+
+
+def test_the_c_driver_reading_ahead_gives_the_same_messages_in_the_same_order(tenant):
+    """mysqlclient with the next page read on a second thread, in small pages: exactly the messages pymysql
+    gives on one thread (records, removals and their order)."""
+    def messages(url: str, read_ahead: bool) -> list:
+        source = VneduSource({**tenant.config(chunk_size=7, read_ahead=read_ahead), "url": url})
+        try:
+            return [(canonical_json(m.payload), m.source_record_id) if isinstance(m, Record) else m
+                    for m in source.extract(state=SourceState())]
+        finally:
+            source.close()
+
+    pymysql_url = tenant.url(password=False)
+    c_driver = messages(pymysql_url.replace("mysql+pymysql://", "mysql+mysqldb://"), read_ahead=True)
+    assert c_driver == messages(pymysql_url, read_ahead=False)
+    assert len(c_driver) > 7 * 3 and any(isinstance(m, Removal) for m in c_driver)
 
 
 # --- Vietnamese text ----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ error classification, URLs, the statements it sends."""
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 
 import pymysql
@@ -12,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from connector import normalise
-from connector.extract.sql import IN_LIST_MAX, _Queries
+from connector.extract.sql import IN_LIST_MAX, _Queries, installed_driver
 from connector.extract.sqlengine import classify, password_args, server_label
 from connector.extract.sqlmapping import Mapping, MappingError
 
@@ -48,11 +49,36 @@ def test_the_vnedu_mapping_loads_and_names_every_vendor_column():
     ('assembler = "hocba_vnedu.assemble:assemble"', 'assembler = ""', "assembler"),
     ('{ table = "klass", on = ["enrolment.lop_id", "klass.id"] }', '{ table = "klass", on = ["enrolment.lop_id"] }', "on ="),
     ('school = "school.ma_truong"', 'school = "ma_truong"', '"table.column"'),
+    ('read = ["semester.hoc_ky",', 'read = ["semester.ky",', "[children.semester].read"),
+    ('read = ["semester.hoc_ky",', 'read = ["student.ho_ten", "semester.hoc_ky",', "not a column of semester"),
 ])
 def test_a_mistake_in_the_mapping_is_named_when_it_loads(tmp_path, old, new, complaint):
     with pytest.raises(MappingError) as raised:
         load_variant(tmp_path, old, new)
     assert complaint in str(raised.value) and "variant.toml" in str(raised.value)
+
+
+def test_children_read_only_the_columns_the_assembler_uses_and_their_parent():
+    q = _Queries(Mapping.load(MAPPINGS[0]))
+    assert q.child_shapes["semester"].names == ["semester.enrolment_id", "semester.hoc_ky", "semester.diem",
+                                                "semester.tb", "semester.kq_nx", "subject.mon"]
+    sql = str(q.children["semester"].compile(dialect=mysql.dialect()))
+    assert "mon_hoc.ten_mon" not in sql and "diem_hoc_ky.stt" in sql.split("ORDER BY")[1]  # still ordered by it
+
+
+def test_converters_remember_texts_and_integers_but_keep_each_value_exact():
+    """A column holds few distinct codes and scores: each is converted once. Equal values of other types
+    are not confused (8.0 and 8 differ as scores; True is not the integer 1)."""
+    m = Mapping.load(MAPPINGS[0])
+    tb = m.converter(m.specs["semester"].columns["tb"])
+    assert str(tb("8.0")) == "8.0" and str(tb("8")) == "8" and tb("8.0") is tb("8.0")
+    assert str(tb(Decimal("8.0"))) == "8.0" and str(tb(Decimal("8"))) == "8"
+    status = m.converter(m.specs["enrolment"].columns["trang_thai"])
+    assert status(1) == "dang_hoc" and status(True) == "True" and status("1") == "dang_hoc"
+    with pytest.raises(normalise.BadValue):
+        tb("tám")
+    with pytest.raises(normalise.BadValue):  # an unreadable value fails every time it is met
+        tb("tám")
 
 
 def test_an_assembler_that_cannot_be_imported_is_named(tmp_path):
@@ -150,8 +176,25 @@ def test_a_vietnamese_password_is_sent_as_utf8_by_pymysql():
 
 def test_host_settings_build_the_url_with_the_password_from_the_environment():
     source = VneduSource({"host": "10.0.0.5", "database": "vnedu", "user": "doc", "password": "mật khẩu"})
-    assert source.url.render_as_string(hide_password=True) == "mysql+pymysql://doc:***@10.0.0.5:3306/vnedu?charset=utf8mb4"
+    assert source.url.render_as_string(hide_password=True) == "mysql+mysqldb://doc:***@10.0.0.5:3306/vnedu?charset=utf8mb4"
     assert source.url.password == "mật khẩu" and source.server == "10.0.0.5:3306"
+
+
+def test_host_settings_use_the_c_driver_when_installed_else_pymysql(monkeypatch):
+    """mysqlclient is the vnedu plugin's c-driver extra (installed by make setup); without it, pymysql."""
+    assert installed_driver(VneduSource.default_driver) == "mysql+mysqldb"
+    monkeypatch.setitem(sys.modules, "MySQLdb", None)  # as if not installed: importing it fails
+    source = VneduSource({"host": "10.0.0.5", "database": "vnedu", "user": "doc"})
+    assert source.url.drivername == "mysql+pymysql" and not source.read_ahead
+
+
+def test_the_next_page_is_read_ahead_by_default_with_c_drivers_only():
+    """A C driver leaves the interpreter free while it waits, so a second thread can read the next page;
+    pymysql parses rows in Python and would compete with the assembly (measured, docs/sql-sources.md)."""
+    assert VneduSource({"url": "mysql+mysqldb://u@h/d"}).read_ahead
+    assert not VneduSource({"url": "mysql+pymysql://u@h/d"}).read_ahead
+    assert not VneduSource({"url": "mysql+mysqldb://u@h/d", "read_ahead": False}).read_ahead
+    assert VneduSource({"url": "mysql+pymysql://u@h/d", "read_ahead": True}).read_ahead
 
 
 # --- the statements (dialect-neutral SQLAlchemy Core, bound parameters) -----------------------------------------

@@ -74,16 +74,18 @@ class Tenant:
             engine.dispose()
 
 
-def new_tenant(server, records, *, name: str | None = None) -> Tenant:
-    """An empty database with a read-write and a SELECT-only account, ``records`` loaded."""
+def new_tenant(server, records, *, name: str | None = None, keep: bool = True) -> Tenant:
+    """An empty database with a read-write and a SELECT-only account, ``records`` loaded (and kept as
+    ``expected``; ``keep=False`` streams them into the database without holding them)."""
     n = next(_names)
     database = server.create_database(name or f"vnedu_t{n}_{os.getpid()}")
     tenant = Tenant(server, database, f"vn_rw{n}_{os.getpid()}", f"vn_ro{n}_{os.getpid()}", f"mật-khẩu-{n}!")
     server.create_user(tenant.rw_user, tenant.password, database)
     server.create_user(tenant.ro_user, tenant.password, database, read_only=True)
-    records = list(records)
+    if keep:
+        records = list(records)
+        tenant.expected = {r.key: r for r in records}
     VneduSource.export(records, tenant.url(write=True))
-    tenant.expected = {r.key: r for r in records}
     return tenant
 
 

@@ -116,29 +116,29 @@ FROM dbo.[HocSinhLop] JOIN dbo.[Lop] ON dbo.[HocSinhLop].[LopID] = dbo.[Lop].[Lo
 WHERE dbo.[Truong].[MaTruong] = ? ORDER BY dbo.[HocSinhLop].[HocSinhLopID];
 
 -- statement 26
+SELECT TOP __[POSTCOMPILE_param_1] dbo.[HocSinhLop].[HocSinhLopID] 
+FROM dbo.[HocSinhLop] JOIN dbo.[Lop] ON dbo.[HocSinhLop].[LopID] = dbo.[Lop].[LopID] JOIN dbo.[Truong] ON dbo.[Lop].[TruongID] = dbo.[Truong].[TruongID] JOIN dbo.[HocSinh] ON dbo.[HocSinhLop].[HocSinhID] = dbo.[HocSinh].[HocSinhID] 
+WHERE dbo.[HocSinhLop].[HocSinhID] = ? AND dbo.[Lop].[NamHoc] = ? AND dbo.[Lop].[TruongID] = ? AND (dbo.[HocSinhLop].[IsDeleted] IS NULL OR dbo.[HocSinhLop].[IsDeleted] != ?) AND (dbo.[Lop].[IsDeleted] IS NULL OR dbo.[Lop].[IsDeleted] != ?) AND (dbo.[Truong].[IsDeleted] IS NULL OR dbo.[Truong].[IsDeleted] != ?) AND (dbo.[HocSinh].[IsDeleted] IS NULL OR dbo.[HocSinh].[IsDeleted] != ?);
+
+-- statement 27
 SELECT dbo.[TongKetMon].[TongKetMonID], dbo.[TongKetMon].[HocSinhLopID], dbo.[TongKetMon].[MonHocID], dbo.[TongKetMon].[ThuTu], dbo.[TongKetMon].[SoTiet], dbo.[TongKetMon].[TBCN], dbo.[TongKetMon].[KQCN], dbo.[TongKetMon].[DiemThiLai], dbo.[TongKetMon].[KQThiLai], dbo.[TongKetMon].[NhanXet], dbo.[MonHoc].[MonHocID] AS [MonHocID_1], dbo.[MonHoc].[MaMon], dbo.[MonHoc].[TenMon], dbo.[MonHoc].[Loai] 
 FROM dbo.[TongKetMon] JOIN dbo.[MonHoc] ON dbo.[TongKetMon].[MonHocID] = dbo.[MonHoc].[MonHocID] 
 WHERE dbo.[TongKetMon].[HocSinhLopID] IN (__[POSTCOMPILE_ids]) AND (dbo.[TongKetMon].[IsDeleted] IS NULL OR dbo.[TongKetMon].[IsDeleted] != ?) ORDER BY dbo.[TongKetMon].[HocSinhLopID], dbo.[TongKetMon].[ThuTu], dbo.[TongKetMon].[TongKetMonID];
 
--- statement 27
+-- statement 28
 SELECT dbo.[TongKetHocKy].[TongKetHocKyID], dbo.[TongKetHocKy].[HocSinhLopID], dbo.[TongKetHocKy].[MonHocID], dbo.[TongKetHocKy].[HocKy], dbo.[TongKetHocKy].[DiemTB], dbo.[TongKetHocKy].[KetQua], dbo.[MonHoc].[MonHocID] AS [MonHocID_1], dbo.[MonHoc].[MaMon], dbo.[MonHoc].[TenMon], dbo.[MonHoc].[Loai] 
 FROM dbo.[TongKetHocKy] JOIN dbo.[MonHoc] ON dbo.[TongKetHocKy].[MonHocID] = dbo.[MonHoc].[MonHocID] 
 WHERE dbo.[TongKetHocKy].[HocSinhLopID] IN (__[POSTCOMPILE_ids]) AND (dbo.[TongKetHocKy].[IsDeleted] IS NULL OR dbo.[TongKetHocKy].[IsDeleted] != ?) ORDER BY dbo.[TongKetHocKy].[HocSinhLopID], dbo.[TongKetHocKy].[MonHocID], dbo.[TongKetHocKy].[HocKy], dbo.[TongKetHocKy].[TongKetHocKyID];
 
--- statement 28
+-- statement 29
 SELECT dbo.[DiemChiTiet].[DiemChiTietID], dbo.[DiemChiTiet].[HocSinhLopID], dbo.[DiemChiTiet].[MonHocID], dbo.[DiemChiTiet].[HocKy], dbo.[DiemChiTiet].[LoaiDiem], dbo.[DiemChiTiet].[STT], dbo.[DiemChiTiet].[Diem], dbo.[DiemChiTiet].[NhanXet], dbo.[MonHoc].[MonHocID] AS [MonHocID_1], dbo.[MonHoc].[MaMon], dbo.[MonHoc].[TenMon], dbo.[MonHoc].[Loai] 
 FROM dbo.[DiemChiTiet] JOIN dbo.[MonHoc] ON dbo.[DiemChiTiet].[MonHocID] = dbo.[MonHoc].[MonHocID] 
 WHERE dbo.[DiemChiTiet].[HocSinhLopID] IN (__[POSTCOMPILE_ids]) AND (dbo.[DiemChiTiet].[IsDeleted] IS NULL OR dbo.[DiemChiTiet].[IsDeleted] != ?) ORDER BY dbo.[DiemChiTiet].[HocSinhLopID], dbo.[DiemChiTiet].[MonHocID], dbo.[DiemChiTiet].[HocKy], dbo.[DiemChiTiet].[LoaiDiem], dbo.[DiemChiTiet].[STT], dbo.[DiemChiTiet].[DiemChiTietID];
 
--- statement 29
+-- statement 30
 SELECT dbo.[DanhGiaTieuHoc].[DanhGiaTieuHocID], dbo.[DanhGiaTieuHoc].[HocSinhLopID], dbo.[DanhGiaTieuHoc].[MonHocID], dbo.[DanhGiaTieuHoc].[Ky], dbo.[DanhGiaTieuHoc].[MucDat], dbo.[DanhGiaTieuHoc].[DiemKTDK], dbo.[MonHoc].[MonHocID] AS [MonHocID_1], dbo.[MonHoc].[MaMon], dbo.[MonHoc].[TenMon], dbo.[MonHoc].[Loai] 
 FROM dbo.[DanhGiaTieuHoc] JOIN dbo.[MonHoc] ON dbo.[DanhGiaTieuHoc].[MonHocID] = dbo.[MonHoc].[MonHocID] 
 WHERE dbo.[DanhGiaTieuHoc].[HocSinhLopID] IN (__[POSTCOMPILE_ids]) AND (dbo.[DanhGiaTieuHoc].[IsDeleted] IS NULL OR dbo.[DanhGiaTieuHoc].[IsDeleted] != ?) ORDER BY dbo.[DanhGiaTieuHoc].[HocSinhLopID], dbo.[DanhGiaTieuHoc].[MonHocID], dbo.[DanhGiaTieuHoc].[Ky], dbo.[DanhGiaTieuHoc].[DanhGiaTieuHocID];
-
--- statement 30
-SELECT TOP __[POSTCOMPILE_param_1] dbo.[HocSinhLop].[HocSinhLopID] 
-FROM dbo.[HocSinhLop] JOIN dbo.[Lop] ON dbo.[HocSinhLop].[LopID] = dbo.[Lop].[LopID] JOIN dbo.[Truong] ON dbo.[Lop].[TruongID] = dbo.[Truong].[TruongID] JOIN dbo.[HocSinh] ON dbo.[HocSinhLop].[HocSinhID] = dbo.[HocSinh].[HocSinhID] 
-WHERE dbo.[HocSinhLop].[HocSinhID] = ? AND dbo.[Lop].[NamHoc] = ? AND dbo.[Lop].[TruongID] = ? AND (dbo.[HocSinhLop].[IsDeleted] IS NULL OR dbo.[HocSinhLop].[IsDeleted] != ?) AND (dbo.[Lop].[IsDeleted] IS NULL OR dbo.[Lop].[IsDeleted] != ?) AND (dbo.[Truong].[IsDeleted] IS NULL OR dbo.[Truong].[IsDeleted] != ?) AND (dbo.[HocSinh].[IsDeleted] IS NULL OR dbo.[HocSinh].[IsDeleted] != ?);
 
 -- statement 31
 SELECT TOP __[POSTCOMPILE_param_1] dbo.[HocSinhLop].[HocSinhLopID], dbo.[HocSinhLop].[HocSinhID], dbo.[HocSinhLop].[LopID], dbo.[HocSinhLop].[TrangThai], dbo.[HocSinhLop].[SoBuoiNghiCoPhep], dbo.[HocSinhLop].[SoBuoiNghiKhongPhep], dbo.[HocSinhLop].[MienDanhGia], dbo.[HocSinhLop].[IsDeleted], dbo.[Lop].[LopID] AS [LopID_1], dbo.[Lop].[TruongID], dbo.[Lop].[NamHoc], dbo.[Lop].[Khoi], dbo.[Lop].[MaLop], dbo.[Lop].[TenLop], dbo.[Lop].[IsDeleted] AS [IsDeleted_1], dbo.[Truong].[TruongID] AS [TruongID_1], dbo.[Truong].[MaTruong], dbo.[Truong].[TenTruong], dbo.[Truong].[MaSoGD], dbo.[Truong].[IsDeleted] AS [IsDeleted_2], dbo.[HocSinh].[HocSinhID] AS [HocSinhID_1], dbo.[HocSinh].[MaHocSinh], dbo.[HocSinh].[MaCSDL], dbo.[HocSinh].[HoTen], dbo.[HocSinh].[NgaySinh], dbo.[HocSinh].[GioiTinh], dbo.[HocSinh].[DanToc], dbo.[HocSinh].[QuocTich], dbo.[HocSinh].[SoDinhDanh], dbo.[HocSinh].[HoTenCha], dbo.[HocSinh].[HoTenMe], dbo.[HocSinh].[HoTenNguoiGiamHo], dbo.[HocSinh].[DoiTuongChinhSach], dbo.[HocSinh].[IsDeleted] AS [IsDeleted_3], dbo.[KetQuaNam].[KetQuaNamID], dbo.[KetQuaNam].[HocSinhLopID] AS [HocSinhLopID_1], dbo.[KetQuaNam].[ThongTu], dbo.[KetQuaNam].[HocTapHK1], dbo.[KetQuaNam].[HocTapHK2], dbo.[KetQuaNam].[HocTapCN], dbo.[KetQuaNam].[HocTapSauHe], dbo.[KetQuaNam].[RenLuyenHK1], dbo.[KetQuaNam].[RenLuyenHK2], dbo.[KetQuaNam].[RenLuyenCN], dbo.[KetQuaNam].[RenLuyenSauHe], dbo.[KetQuaNam].[KiemTraLai], dbo.[KetQuaNam].[RenLuyenHe], dbo.[KetQuaNam].[DanhHieu], dbo.[KetQuaNam].[HocLuc], dbo.[KetQuaNam].[HanhKiem], dbo.[KetQuaNam].[KetQuaTieuHoc], dbo.[KetQuaNam].[KhenThuong], dbo.[KetQuaNam].[HoanThanhCTTieuHoc], dbo.[KetQuaNam].[LenLop], dbo.[KetQuaNam].[HoanThanhCTLop], dbo.[KetQuaNam].[NhanXetGVCN], dbo.[KetQuaNam].[ChucVuKy], dbo.[KetQuaNam].[DiaDanh], dbo.[KetQuaNam].[NgayKy] 
